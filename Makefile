@@ -1,0 +1,47 @@
+# Space Mission Analysis: `make run` serves the app, `make test` runs the tests. `make help` lists the rest.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+DATA ?=
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help venv run migrate import worker test lint bench bench-import bench-api bench-jobs bench-maps clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+venv: $(BIN)/.installed ## Create the virtual environment and install the pinned requirements
+
+migrate: venv ## Apply database migrations
+	$(BIN)/python manage.py migrate --noinput
+
+import: migrate ## Import the default dataset, or DATA=path/to/file.csv
+	$(BIN)/python manage.py import_launches $(DATA)
+
+run: import ## Install, migrate, import and serve on http://$(HOST):$(PORT)/
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+worker: venv ## Run an RQ worker for the analysis queues (needs REDIS_URL)
+	$(BIN)/python manage.py rqworker analysis default
+
+test: venv ## Lint and run the test suite
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+lint: venv ## Lint with ruff
+	$(BIN)/ruff check .
+
+bench: bench-import bench-api bench-jobs bench-maps ## Run every benchmark
+
+bench-import: venv ## Import benchmark: real file, 1,000,000 rows, COPY baseline (needs DATABASE_URL)
+	$(BIN)/python bench/import.py
+
+clean: ## Remove the virtual environment and local data
+	rm -rf $(VENV) var staticfiles

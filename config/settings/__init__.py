@@ -1,0 +1,1 @@
+"""Settings modules: ``local`` for development and tests, ``production`` for deployments."""

@@ -1,0 +1,55 @@
+"""``manage.py import_launches [SOURCE]``: import a launch file, atomically and idempotently."""
+
+import sys
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from tqdm import tqdm
+
+from missions.models import ImportFormat
+from missions.services import ImportFailed, launches_import
+
+
+class Command(BaseCommand):
+    help = (
+        "Import launches from a CSV file path or http(s) URL (default: the configured LAUNCH_DATA_URL). "
+        "The format (Kaggle mission_launches, Kaggle Space_Corrected or Maven space_missions) is detected."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("source", nargs="?", help="File path or http(s) URL; default: LAUNCH_DATA_URL.")
+        parser.add_argument("--format", choices=ImportFormat.values, help="Force a format instead of detecting it.")
+        parser.add_argument("--skip-invalid", action="store_true", help="Import the valid rows, record the rest.")
+        parser.add_argument("--dry-run", action="store_true", help="Validate and report without writing.")
+
+    def handle(self, *args, source: str | None, format: str | None, skip_invalid: bool, dry_run: bool, **options):
+        bar = tqdm(unit=" rows", file=sys.stderr, disable=not sys.stderr.isatty(), leave=False)
+        verbose = options["verbosity"] > 1 or (options["verbosity"] == 1 and not sys.stderr.isatty())
+
+        def progress(rows: int) -> None:
+            bar.update(rows - bar.n)
+            if verbose:
+                self.stderr.write(f"read {rows} rows")
+
+        try:
+            summary = launches_import(
+                source=source, file_format=format, skip_invalid=skip_invalid, dry_run=dry_run, progress=progress
+            )
+        except ImportFailed as failure:
+            for line in failure.errors:
+                self.stderr.write(line)
+            raise CommandError(str(failure)) from failure
+        finally:
+            bar.close()
+
+        for duplicate in summary.duplicates:
+            self.stdout.write(f"line {duplicate['line']}: duplicate of line {duplicate['duplicate_of']}, imported once")
+        for error in summary.rejected:
+            self.stderr.write(f"{summary.run.source}:{error.line}: {error.column}: {error.reason} (skipped)")
+        prefix = "Dry run, nothing written: " if dry_run else ""
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{prefix}{summary.rows} rows read from {summary.run.source} ({summary.run.format}): "
+                f"{summary.created} created, {summary.updated} updated, {summary.unchanged} unchanged, "
+                f"{len(summary.duplicates)} duplicate, {len({e.line for e in summary.rejected})} rejected"
+            )
+        )

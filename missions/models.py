@@ -1,0 +1,170 @@
+"""Launch records as imported from the public launch datasets."""
+
+from django.db import models
+
+
+class MissionStatus(models.TextChoices):
+    """Outcome of a launch, as the datasets spell it."""
+
+    SUCCESS = "Success"
+    FAILURE = "Failure"
+    PARTIAL_FAILURE = "Partial Failure"
+    PRELAUNCH_FAILURE = "Prelaunch Failure"
+
+
+class RocketStatus(models.TextChoices):
+    """Whether a rocket was still flying when the dataset was published."""
+
+    ACTIVE = "active", "Active"
+    RETIRED = "retired", "Retired"
+
+
+class TimePrecision(models.TextChoices):
+    """How precisely a launch time is known: some rows carry a date only."""
+
+    MINUTE = "minute", "Minute"
+    DAY = "day", "Day"
+
+
+class Organisation(models.Model):
+    """A launch provider or agency, e.g. SpaceX or RVSN USSR."""
+
+    name = models.CharField(max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LaunchSite(models.Model):
+    """A spaceport such as Kennedy Space Center, located on a map once its coordinates are known."""
+
+    name = models.CharField(max_length=200)
+    country = models.CharField(max_length=100, db_index=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["name", "country"], name="launchsite_name_country_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.country}"
+
+
+class Pad(models.Model):
+    """The exact location string of the data, split into pad, site, region and country."""
+
+    location = models.CharField(max_length=300, unique=True)
+    name = models.CharField(max_length=200, blank=True)
+    site = models.ForeignKey(LaunchSite, on_delete=models.PROTECT, related_name="pads")
+    region = models.CharField(max_length=200, blank=True)
+    country = models.CharField(max_length=100, db_index=True)
+
+    class Meta:
+        ordering = ["location"]
+
+    def __str__(self) -> str:
+        return self.location
+
+
+class Rocket(models.Model):
+    """A launch vehicle and whether it is still active."""
+
+    name = models.CharField(max_length=200, unique=True)
+    status = models.CharField(max_length=10, choices=RocketStatus.choices, db_index=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Launch(models.Model):
+    """One launch attempt: who launched what, from where, when, at what price and with which outcome."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="launches")
+    pad = models.ForeignKey(Pad, on_delete=models.PROTECT, related_name="launches")
+    rocket = models.ForeignKey(Rocket, on_delete=models.PROTECT, related_name="launches")
+    mission = models.CharField(max_length=300)
+    launched_at = models.DateTimeField(help_text="Launch time in UTC; midnight when only the day is known.")
+    time_precision = models.CharField(max_length=10, choices=TimePrecision.choices, default=TimePrecision.MINUTE)
+    price = models.DecimalField(
+        max_digits=10, decimal_places=2, null=True, blank=True, help_text="Launch cost in millions of USD."
+    )
+    mission_status = models.CharField(max_length=20, choices=MissionStatus.choices)
+
+    class Meta:
+        ordering = ["-launched_at", "id"]
+        verbose_name_plural = "launches"
+        constraints = [
+            # One pad launches once at a given time: the natural key that keeps re-imports from duplicating.
+            models.UniqueConstraint(fields=["pad", "launched_at"], name="launch_pad_time_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "launched_at"], name="launch_org_time_idx"),
+            models.Index(fields=["rocket", "launched_at"], name="launch_rocket_time_idx"),
+            models.Index(fields=["mission_status"], name="launch_status_idx"),
+            models.Index(fields=["launched_at", "id"], name="launch_time_idx"),
+            models.Index(fields=["price"], name="launch_price_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rocket} | {self.mission}"
+
+
+class ImportFormat(models.TextChoices):
+    """The layouts of the public launch files that the importer reads."""
+
+    MISSION_LAUNCHES = "mission_launches", "Kaggle mission_launches.csv"
+    SPACE_CORRECTED = "space_corrected", "Kaggle Space_Corrected.csv"
+    SPACE_MISSIONS = "space_missions", "Maven Analytics space_missions.csv"
+
+
+class ImportStatus(models.TextChoices):
+    """Where an import run ended."""
+
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Succeeded"
+    DRY_RUN = "dry_run", "Dry run"
+    FAILED = "failed", "Failed"
+
+
+class ImportRun(models.Model):
+    """Provenance of one import: what was read, what it changed and which rows were rejected."""
+
+    source = models.CharField(max_length=1000)
+    format = models.CharField(max_length=30, choices=ImportFormat.choices, blank=True)
+    encoding = models.CharField(max_length=30, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    status = models.CharField(max_length=10, choices=ImportStatus.choices, default=ImportStatus.RUNNING)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    rows = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    duplicates = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    rejected_rows = models.JSONField(default=list, blank=True, help_text="[{line, column, reason}] per bad row.")
+    duplicate_rows = models.JSONField(default=list, blank=True, help_text="[{line, duplicate_of}] per repeat.")
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.source} ({self.status}, {self.started_at:%Y-%m-%d %H:%M})"
+
+
+class DataVersion(models.Model):
+    """A single row whose number changes whenever an import or a clear changes the launches."""
+
+    number = models.PositiveBigIntegerField(default=0)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"data version {self.number}"

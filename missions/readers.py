@@ -1,0 +1,300 @@
+"""Reading and cleaning the public launch files with pandas: formats, encodings and row validation."""
+
+import codecs
+import csv
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from .models import ImportFormat, MissionStatus, RocketStatus, TimePrecision
+
+# Canonical columns that every format is turned into; ``line`` is the row's line number in the file.
+CANONICAL_COLUMNS = [
+    "line",
+    "organisation",
+    "location",
+    "launched_at",
+    "time_precision",
+    "rocket",
+    "mission",
+    "rocket_status",
+    "price",
+    "mission_status",
+]
+MAX_LENGTHS = {"organisation": 200, "location": 300, "rocket": 200, "mission": 300}
+FALLBACK_ERRORS = "launch-file-fallback"
+
+
+def _decode_fallback(error: UnicodeError) -> tuple[str, int]:
+    """Decode a byte that is not UTF-8 as cp1252, or Latin-1 where cp1252 leaves it undefined."""
+    byte = error.object[error.start : error.start + 1]
+    try:
+        return byte.decode("cp1252"), error.start + 1
+    except UnicodeDecodeError:
+        return byte.decode("latin-1"), error.start + 1
+
+
+# Maven's file mixes UTF-8 lines with single Latin-1 bytes; no line mixes both, so a per-byte fallback decodes each
+# line as the data README prescribes while the C decoder handles the UTF-8 bulk at full speed.
+codecs.register_error(FALLBACK_ERRORS, _decode_fallback)
+
+
+class LaunchFileError(Exception):
+    """A launch file that cannot be read at all: its message names the file and, where known, the line."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem with one row of a launch file."""
+
+    line: int
+    column: str
+    reason: str
+
+    def as_dict(self) -> dict[str, object]:
+        """The error as stored on an ImportRun."""
+        return {"line": self.line, "column": self.column, "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class FileLayout:
+    """Which source column holds each field in one of the known formats."""
+
+    format: ImportFormat
+    columns: dict[str, str]  # field -> source column name
+
+    @property
+    def source_columns(self) -> list[str]:
+        """The columns that a file of this layout must have."""
+        return list(self.columns.values())
+
+
+LAYOUTS = {
+    ImportFormat.MISSION_LAUNCHES: FileLayout(
+        ImportFormat.MISSION_LAUNCHES,
+        {
+            "organisation": "Organisation",
+            "location": "Location",
+            "date": "Date",
+            "detail": "Detail",
+            "rocket_status": "Rocket_Status",
+            "price": "Price",
+            "mission_status": "Mission_Status",
+        },
+    ),
+    ImportFormat.SPACE_CORRECTED: FileLayout(
+        ImportFormat.SPACE_CORRECTED,
+        {
+            "organisation": "Company Name",
+            "location": "Location",
+            "date": "Datum",
+            "detail": "Detail",
+            "rocket_status": "Status Rocket",
+            "price": " Rocket",
+            "mission_status": "Status Mission",
+        },
+    ),
+    ImportFormat.SPACE_MISSIONS: FileLayout(
+        ImportFormat.SPACE_MISSIONS,
+        {
+            "organisation": "Company",
+            "location": "Location",
+            "date": "Date",
+            "time": "Time",
+            "rocket": "Rocket",
+            "mission": "Mission",
+            "rocket_status": "RocketStatus",
+            "price": "Price",
+            "mission_status": "MissionStatus",
+        },
+    ),
+}
+
+ROCKET_STATUSES = {
+    "StatusActive": RocketStatus.ACTIVE,
+    "StatusRetired": RocketStatus.RETIRED,
+    "Active": RocketStatus.ACTIVE,
+    "Retired": RocketStatus.RETIRED,
+    "Inactive": RocketStatus.RETIRED,
+}
+MISSION_STATUSES = set(MissionStatus.values)
+KAGGLE_DATE_FORMATS = ("%a %b %d, %Y %H:%M UTC", "%a %b %d, %Y")
+
+
+@dataclass(frozen=True)
+class LaunchFile:
+    """A launch file on disk with its detected layout and encoding."""
+
+    path: Path
+    layout: FileLayout
+    encoding: str
+
+    @property
+    def format(self) -> ImportFormat:
+        """The detected or forced format."""
+        return self.layout.format
+
+
+def detect_encoding(path: Path, sample_bytes: int = 1 << 20) -> str:
+    """Name the encoding to read a file with: UTF-8, or UTF-8 with a per-byte cp1252 fallback."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with path.open("rb") as handle:
+        while block := handle.read(sample_bytes):
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError:
+                return "utf-8+cp1252"
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return "utf-8+cp1252"
+    return "utf-8"
+
+
+def _open_text(path: Path, encoding: str):
+    """Open a launch file as text in the detected encoding."""
+    if encoding == "utf-8+cp1252":
+        return path.open(encoding="utf-8", errors=FALLBACK_ERRORS, newline="")
+    return path.open(encoding="utf-8-sig", newline="")
+
+
+def open_launch_file(path: Path, *, forced_format: ImportFormat | None = None) -> LaunchFile:
+    """Check that a file is a readable launch CSV and work out its format and encoding from its header."""
+    if not path.is_file():
+        raise LaunchFileError(f"{path}: no such file")
+    if path.stat().st_size == 0:
+        raise LaunchFileError(f"{path}: the file is empty")
+    encoding = detect_encoding(path)
+    with _open_text(path, encoding) as handle:
+        first = handle.readline()
+    if not first.strip():
+        raise LaunchFileError(f"{path}:1: the file has no header row")
+    if "\x00" in first:
+        raise LaunchFileError(f"{path}:1: not a CSV file (binary content)")
+    header = next(csv.reader([first]))
+    if len(header) < 2:
+        raise LaunchFileError(f"{path}:1: not a launch CSV file: the header has no comma-separated columns")
+    if forced_format is not None:
+        layout = LAYOUTS[ImportFormat(forced_format)]
+    else:
+        # The layout whose columns the header matches best; a missing column is named below.
+        layout = max(LAYOUTS.values(), key=lambda lay: len(set(lay.source_columns) & set(header)))
+    missing = [column for column in layout.source_columns if column not in header]
+    if missing:
+        names = ", ".join(repr(column) for column in missing)
+        raise LaunchFileError(f"{path}:1: missing column {names} for the {layout.format.label} format")
+    return LaunchFile(path=path, layout=layout, encoding=encoding)
+
+
+def read_launch_chunks(launch_file: LaunchFile, *, chunksize: int = 100_000) -> Iterator[tuple[pd.DataFrame, list[RowError]]]:
+    """Stream a launch file as cleaned frames in the canonical columns, with the errors of the rows left out."""
+    layout = launch_file.layout
+    with _open_text(launch_file.path, launch_file.encoding) as handle:
+        try:
+            reader = pd.read_csv(
+                handle,
+                usecols=layout.source_columns,
+                dtype=str,
+                keep_default_na=False,
+                chunksize=chunksize,
+            )
+            first_line = 2  # the header is line 1 and every record is one line in these files
+            for chunk in reader:
+                frame = chunk.rename(columns={source: field for field, source in layout.columns.items()})
+                frame.index = pd.RangeIndex(first_line, first_line + len(frame))
+                first_line += len(frame)
+                yield _clean(frame, layout.format)
+        except (pd.errors.ParserError, ValueError) as error:
+            raise LaunchFileError(f"{launch_file.path}: not a readable CSV file: {error}") from error
+
+
+def _clean(frame: pd.DataFrame, file_format: ImportFormat) -> tuple[pd.DataFrame, list[RowError]]:
+    """Validate and convert one chunk; rows with any error are dropped and reported."""
+    errors: list[RowError] = []
+    bad = pd.Series(False, index=frame.index)
+
+    def reject(mask: pd.Series, column: str, reason: str | pd.Series) -> None:
+        nonlocal bad
+        for line in frame.index[mask]:
+            text = reason if isinstance(reason, str) else reason.loc[line]
+            errors.append(RowError(int(line), column, text))
+        bad |= mask
+
+    for field in ("organisation", "location", "date", "rocket_status", "mission_status"):
+        frame[field] = frame[field].str.strip()
+        reject(frame[field] == "", field, "is empty")
+
+    if file_format == ImportFormat.SPACE_MISSIONS:
+        rocket, mission = frame["rocket"].str.strip(), frame["mission"].str.strip()
+        reject(rocket == "", "rocket", "is empty")
+        launched_at, precision, date_bad = _parse_iso_dates(frame["date"], frame["time"].str.strip())
+        reject(date_bad & (frame["date"] != ""), "date", "invalid date " + _quoted(frame["date"] + " " + frame["time"]))
+    else:
+        parts = frame["detail"].str.split(" | ", n=1, regex=False)
+        no_split = parts.str.len() < 2
+        reject(no_split, "detail", "has no ' | ' between rocket and mission")
+        rocket = parts.str[0].str.strip().where(~no_split, "")
+        mission = parts.str[1].str.strip().where(~no_split, "")
+        reject(~no_split & (rocket == ""), "detail", "has no rocket before ' | '")
+        launched_at, precision, date_bad = _parse_kaggle_dates(frame["date"])
+        reason = "invalid date " + _quoted(frame["date"]) + " (expected e.g. 'Fri Aug 07, 2020 05:12 UTC')"
+        reject(date_bad & (frame["date"] != ""), "date", reason)
+
+    rocket_status = frame["rocket_status"].map(ROCKET_STATUSES)
+    reason = "unknown rocket status " + _quoted(frame["rocket_status"])
+    reject(rocket_status.isna() & (frame["rocket_status"] != ""), "rocket_status", reason)
+    unknown = ~frame["mission_status"].isin(MISSION_STATUSES) & (frame["mission_status"] != "")
+    reject(unknown, "mission_status", "unknown mission status " + _quoted(frame["mission_status"]))
+
+    price_text = frame["price"].str.strip().str.replace(",", "", regex=False)
+    price = pd.to_numeric(price_text.where(price_text != ""), errors="coerce")
+    reject(price.isna() & (price_text != ""), "price", "not a number: " + _quoted(frame["price"]))
+    reject(price < 0, "price", "is negative")
+    reject(price >= 10**8, "price", "is too large")
+
+    values = {"organisation": frame["organisation"], "location": frame["location"], "rocket": rocket, "mission": mission}
+    for field, limit in MAX_LENGTHS.items():
+        reject(values[field].str.len() > limit, field, f"is longer than {limit} characters")
+
+    clean = pd.DataFrame(
+        {
+            "line": frame.index,
+            "organisation": frame["organisation"],
+            "location": frame["location"],
+            "launched_at": launched_at,
+            "time_precision": precision,
+            "rocket": rocket,
+            "mission": mission,
+            "rocket_status": rocket_status,
+            "price": price.round(2),
+            "mission_status": frame["mission_status"],
+        },
+        index=frame.index,
+    )
+    return clean[~bad].reset_index(drop=True), sorted(errors, key=lambda error: error.line)
+
+
+def _quoted(values: pd.Series) -> pd.Series:
+    """Quote raw values for an error message."""
+    return "'" + values.str.slice(0, 60) + "'"
+
+
+def _parse_kaggle_dates(dates: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Parse 'Fri Aug 07, 2020 05:12 UTC' and the date-only 'Thu Aug 29, 2019'."""
+    with_time = pd.to_datetime(dates, format=KAGGLE_DATE_FORMATS[0], errors="coerce", utc=True)
+    day_only = pd.to_datetime(dates, format=KAGGLE_DATE_FORMATS[1], errors="coerce", utc=True)
+    launched_at = with_time.fillna(day_only)
+    precision = pd.Series(TimePrecision.MINUTE.value, index=dates.index).where(with_time.notna(), TimePrecision.DAY.value)
+    return launched_at, precision, launched_at.isna()
+
+
+def _parse_iso_dates(dates: pd.Series, times: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Parse Maven's ISO date and optional HH:MM:SS time columns."""
+    day = pd.to_datetime(dates, format="%Y-%m-%d", errors="coerce", utc=True)
+    offset = pd.to_timedelta(times.where(times != ""), errors="coerce")
+    bad_time = offset.isna() & (times != "")
+    launched_at = (day + offset.fillna(pd.Timedelta(0))).where(~bad_time)
+    precision = pd.Series(TimePrecision.MINUTE.value, index=dates.index).where(times != "", TimePrecision.DAY.value)
+    return launched_at, precision, launched_at.isna()
