@@ -38,6 +38,23 @@ class Organisation(models.Model):
         return self.name
 
 
+class CoordinateSource(models.TextChoices):
+    """Where a launch site's coordinates came from; manual ones are never overwritten by geocoding."""
+
+    GAZETTEER = "gazetteer", "Gazetteer"
+    NOMINATIM = "nominatim", "Nominatim"
+    COUNTRY = "country", "Country"
+    MANUAL = "manual", "Manual correction"
+
+
+class CoordinatePrecision(models.TextChoices):
+    """What a launch site's coordinates point at: the pad itself, the site, or only its country."""
+
+    PAD = "pad", "Pad"
+    SITE = "site", "Site"
+    COUNTRY = "country", "Country"
+
+
 class LaunchSite(models.Model):
     """A spaceport such as Kennedy Space Center, located on a map once its coordinates are known."""
 
@@ -45,6 +62,9 @@ class LaunchSite(models.Model):
     country = models.CharField(max_length=100, db_index=True)
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
+    coordinate_source = models.CharField(max_length=10, choices=CoordinateSource.choices, blank=True)
+    coordinate_precision = models.CharField(max_length=10, choices=CoordinatePrecision.choices, blank=True)
+    located_at = models.DateTimeField(null=True, blank=True, help_text="When the coordinates were last set.")
 
     class Meta:
         ordering = ["name"]
