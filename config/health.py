@@ -1,0 +1,67 @@
+"""Health endpoints shaped for container probes: ``/healthz`` (liveness) and ``/readyz`` (readiness)."""
+
+from collections.abc import Callable
+
+import django_rq
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.migrations.executor import MigrationExecutor
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+OK = "ok"
+
+
+def database_check() -> str:
+    """Run a trivial query on the default database."""
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return OK
+
+
+def migrations_check() -> str:
+    """Report migrations that exist in the code but are not applied to the database."""
+    executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    if plan:
+        pending = ", ".join(f"{migration.app_label}.{migration.name}" for migration, _ in plan)
+        return f"{len(plan)} unapplied: {pending}"
+    return OK
+
+
+def redis_check() -> str:
+    """Ping the Redis server that the job queues use."""
+    connection = django_rq.get_connection("default")
+    try:
+        connection.ping()
+    finally:
+        connection.close()
+    return OK
+
+
+READINESS_CHECKS: dict[str, Callable[[], str]] = {
+    "database": database_check,
+    "migrations": migrations_check,
+    "redis": redis_check,
+}
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness: the process answers; touches nothing else, so a database outage does not restart the pods."""
+    return JsonResponse({"status": OK})
+
+
+@never_cache
+@require_GET
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Readiness: database and Redis reachable and every migration applied; 503 naming what is not."""
+    checks = {}
+    for name, check in READINESS_CHECKS.items():
+        try:
+            checks[name] = check()
+        except Exception as error:  # noqa: BLE001 - any failure of a dependency means "not ready", reported by name
+            checks[name] = f"{type(error).__name__}: {error}".strip()
+    ready = all(result == OK for result in checks.values())
+    return JsonResponse({"status": OK if ready else "unavailable", "checks": checks}, status=200 if ready else 503)
