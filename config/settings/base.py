@@ -117,6 +117,16 @@ LAUNCH_DATA_SHA256 = os.environ.get(
 LAUNCH_DATA_CACHE_DIR = Path(os.environ.get("LAUNCH_DATA_CACHE_DIR", VAR_DIR / "cache"))
 LAUNCH_DATA_TIMEOUT = float(os.environ.get("LAUNCH_DATA_TIMEOUT", "20"))
 
+# Geocoding launch sites: the shipped gazetteer always; Nominatim only when enabled (one request a second).
+GEOCODING_NOMINATIM = env_bool("GEOCODING_NOMINATIM", False)
+GEOCODING_USER_AGENT = os.environ.get("GEOCODING_USER_AGENT", "space-mission-analysis")
+GEOCODING_TIMEOUT = float(os.environ.get("GEOCODING_TIMEOUT", "10"))
+# Map tiles behind the interactive maps; markers, popups and legend work even where tiles cannot load.
+MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = os.environ.get(
+    "MAP_TILE_ATTRIBUTION", '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+)
+
 # Background jobs: real Redis when REDIS_URL is set, otherwise an in-process fakeredis (jobs run synchronously).
 REDIS_URL = os.environ.get("REDIS_URL", "")
 RQ_JOB_TIMEOUT = int(os.environ.get("RQ_JOB_TIMEOUT", "600"))
@@ -125,16 +135,22 @@ if REDIS_URL:
 else:
     import fakeredis
 
+    # django-rq builds a redis.Redis from HOST/PORT plus REDIS_CLIENT_KWARGS: a fakeredis pool makes it in-process.
     _rq_queue = {
         "HOST": "localhost",
         "PORT": 6379,
         "DB": 0,
         "DEFAULT_TIMEOUT": RQ_JOB_TIMEOUT,
         "ASYNC": False,
-        "CONNECTION_CLASS": "fakeredis.FakeStrictRedis",
-        "REDIS_CLIENT_KWARGS": {"server": fakeredis.FakeServer()},
+        "REDIS_CLIENT_KWARGS": {
+            "connection_pool": fakeredis.FakeStrictRedis(server=fakeredis.FakeServer()).connection_pool
+        },
     }
+# Analyses run on the "analysis" queue; workers run `manage.py rqworker analysis default`.
 RQ_QUEUES = {"default": _rq_queue, "analysis": _rq_queue}
+ANALYSIS_QUEUE = "analysis"
+# Seconds a queued job may wait for its Redis entry to appear before it counts as lost from the queue.
+ANALYSIS_JOB_LOST_AFTER = int(os.environ.get("ANALYSIS_JOB_LOST_AFTER", "60"))
 
 LOGGING = {
     "version": 1,
@@ -145,4 +161,47 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# REST API: token and session authentication, public reads, staff-only writes, one JSON error shape.
+# Throttle rates such as "100/minute" ("none" turns a throttle off); counted per web process in the "throttle" cache.
+API_THROTTLE_ANON = os.environ.get("API_THROTTLE_ANON", "100/minute")
+API_THROTTLE_USER = os.environ.get("API_THROTTLE_USER", "1000/minute")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["missions.api.permissions.IsStaffOrReadOnly"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "missions.api.throttling.AnonRateThrottle",
+        "missions.api.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": None if API_THROTTLE_ANON.lower() in {"", "none", "off"} else API_THROTTLE_ANON,
+        "user": None if API_THROTTLE_USER.lower() in {"", "none", "off"} else API_THROTTLE_USER,
+    },
+    "DEFAULT_PAGINATION_CLASS": "missions.api.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "config.errors.api_exception_handler",
+}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
+    "throttle": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "throttle"},
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Space Mission Analysis API",
+    "DESCRIPTION": "Every space launch since Sputnik: launches, organisations, rockets, sites and analyses.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The docs' JavaScript and CSS come from drf-spectacular-sidecar's static files, not from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
 }
