@@ -5,7 +5,7 @@ from collections.abc import Callable
 import django_rq
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -65,3 +65,20 @@ def readyz(request: HttpRequest) -> JsonResponse:
             checks[name] = f"{type(error).__name__}: {error}".strip()
     ready = all(result == OK for result in checks.values())
     return JsonResponse({"status": OK if ready else "unavailable", "checks": checks}, status=200 if ready else 503)
+
+
+class HealthCheckMiddleware:
+    """Answer the probes ahead of host validation and the HTTPS redirect.
+
+    Kubelets and container health checks call a pod by its IP over plain HTTP, a Host that ALLOWED_HOSTS rightly
+    refuses and a scheme that SECURE_SSL_REDIRECT would bounce, so these two paths are served first in the chain.
+    """
+
+    routes: dict[str, Callable[[HttpRequest], HttpResponse]] = {"/healthz": healthz, "/readyz": readyz}
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        view = self.routes.get(request.path_info)
+        return view(request) if view is not None else self.get_response(request)
