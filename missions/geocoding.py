@@ -67,9 +67,10 @@ def gazetteer() -> Gazetteer:
     with GAZETTEER_PATH.open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle, delimiter="\t"):
             precision = CoordinatePrecision(row["precision"])
-            source = CoordinateSource.COUNTRY if precision == CoordinatePrecision.COUNTRY else CoordinateSource.GAZETTEER
+            is_country = precision == CoordinatePrecision.COUNTRY
+            source = CoordinateSource.COUNTRY if is_country else CoordinateSource.GAZETTEER
             place = Place(float(row["latitude"]), float(row["longitude"]), source, precision)
-            table = countries if precision == CoordinatePrecision.COUNTRY else sites
+            table = countries if is_country else sites
             for name in [row["name"], *filter(None, row["aliases"].split("|"))]:
                 table[name_key(name)] = place
     return Gazetteer(sites=sites, countries=countries)

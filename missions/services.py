@@ -9,6 +9,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from .geocoding import sites_geocode
 from .locations import location_parse
 from .models import (
     DataVersion,
@@ -127,6 +128,9 @@ def launches_import(
         lines = [f"{launch_file.path}:{error.line}: {error.column}: {error.reason}" for error in summary.rejected]
         bad = _rejected_rows(summary)
         raise ImportFailed(f"{bad} invalid row(s) in {launch_file.path}; nothing was imported", errors=lines, run=run)
+    if not dry_run:
+        # Once the import has committed, locate the sites it added; sites that already have coordinates are skipped.
+        transaction.on_commit(sites_geocode)
     return summary
 
 
