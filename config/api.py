@@ -2,4 +2,13 @@
 
 from rest_framework.routers import DefaultRouter
 
+from missions.api import views as missions_views
+
 router = DefaultRouter()
+
+# Launch records (missions app).
+router.register("launches", missions_views.LaunchViewSet, basename="launch")
+router.register("organisations", missions_views.OrganisationViewSet, basename="organisation")
+router.register("rockets", missions_views.RocketViewSet, basename="rocket")
+router.register("sites", missions_views.SiteViewSet, basename="site")
+router.register("imports", missions_views.ImportRunViewSet, basename="import")

@@ -1,8 +1,181 @@
-"""Reads of the launch records."""
+"""Reads of the launch records: querysets for the API lists and aggregates the database computes."""
 
-from .models import DataVersion
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from decimal import Decimal
+from typing import TypedDict
+
+from django.db.models import Count, F, FloatField, Max, Min, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import Cast, ExtractYear, NullIf
+
+from .models import (
+    DataVersion,
+    ImportRun,
+    Launch,
+    LaunchSite,
+    MissionStatus,
+    Organisation,
+    Pad,
+    Rocket,
+    RocketStatus,
+    TimePrecision,
+)
+
+# The column names of the original Kaggle file and of the original service's /data records.
+ORIGINAL_COLUMNS = ["Organisation", "Location", "Date", "Detail", "Rocket_Status", "Price", "Mission_Status"]
+ORIGINAL_ROCKET_STATUS = {RocketStatus.ACTIVE: "StatusActive", RocketStatus.RETIRED: "StatusRetired"}
+ORIGINAL_DATE_FORMAT = {TimePrecision.MINUTE: "%a %b %d, %Y %H:%M UTC", TimePrecision.DAY: "%a %b %d, %Y"}
+
+
+class OriginalLaunch(TypedDict):
+    """One launch in the original dataset's columns and spellings."""
+
+    Organisation: str
+    Location: str
+    Date: str
+    Detail: str
+    Rocket_Status: str
+    Price: str
+    Mission_Status: str
+
+
+class YearCount(TypedDict):
+    """Launches and successes in one calendar year."""
+
+    year: int
+    launches: int
+    successes: int
 
 
 def data_version() -> int:
     """The current data version: it changes whenever an import or a clear changes the launches."""
     return DataVersion.objects.filter(pk=1).values_list("number", flat=True).first() or 0
+
+
+def launch_list() -> QuerySet[Launch]:
+    """Launches with their organisation, rocket, pad and site loaded in the same query, newest first."""
+    return Launch.objects.select_related("organisation", "rocket", "pad__site").order_by("-launched_at", "id")
+
+
+def launch_original_rows(*, launches: QuerySet[Launch] | None = None) -> Iterator[OriginalLaunch]:
+    """Stream launches (all of them by default) as the original dataset's rows, reading the database in chunks."""
+    launches = launch_list() if launches is None else launches
+    rows = launches.values_list(
+        "organisation__name",
+        "pad__location",
+        "launched_at",
+        "time_precision",
+        "rocket__name",
+        "mission",
+        "rocket__status",
+        "price",
+        "mission_status",
+    )
+    for organisation, location, launched_at, precision, rocket, mission, rocket_status, price, status in rows.iterator(
+        chunk_size=5000
+    ):
+        yield {
+            "Organisation": organisation,
+            "Location": location,
+            "Date": _original_date(launched_at, precision),
+            "Detail": f"{rocket} | {mission}",
+            "Rocket_Status": ORIGINAL_ROCKET_STATUS[rocket_status],
+            "Price": _original_price(price),
+            "Mission_Status": status,
+        }
+
+
+def _original_date(launched_at: datetime, precision: str) -> str:
+    """'Fri Aug 07, 2020 05:12 UTC', or 'Thu Aug 29, 2019' when only the day is known."""
+    return launched_at.strftime(ORIGINAL_DATE_FORMAT[precision])
+
+
+def _original_price(price: Decimal | None) -> str:
+    """The price as the file writes it: '50.0', '29.75', '1,160.0', or empty when unknown."""
+    return "" if price is None else format(float(price), ",")
+
+
+def _outcome_counts(prefix: str) -> dict[str, Count]:
+    """Launch counts per outcome through the relation ``prefix`` (e.g. "launches")."""
+    status = f"{prefix}__mission_status"
+    return {
+        "launch_count": Count(prefix),
+        "successes": Count(prefix, filter=Q(**{status: MissionStatus.SUCCESS})),
+        "failures": Count(prefix, filter=Q(**{status: MissionStatus.FAILURE})),
+        "partial_failures": Count(prefix, filter=Q(**{status: MissionStatus.PARTIAL_FAILURE})),
+        "prelaunch_failures": Count(prefix, filter=Q(**{status: MissionStatus.PRELAUNCH_FAILURE})),
+    }
+
+
+def _success_rate() -> Cast:
+    """Successes over launches, computed by the database (null when there are no launches)."""
+    return Cast(F("successes"), FloatField()) / NullIf(Cast(F("launch_count"), FloatField()), 0.0)
+
+
+def organisation_list() -> QuerySet[Organisation]:
+    """Organisations with their launch outcomes, first and last launch and prices, all in the list's one query."""
+    return (
+        Organisation.objects.annotate(
+            **_outcome_counts("launches"),
+            first_launch=Min("launches__launched_at"),
+            last_launch=Max("launches__launched_at"),
+            total_price=Sum("launches__price"),
+            priced_launches=Count("launches__price"),
+        )
+        .annotate(success_rate=_success_rate())
+        .order_by("name")
+    )
+
+
+def organisation_launches_per_year(*, organisation: Organisation) -> list[YearCount]:
+    """Launches and successes of one organisation per calendar year, oldest first."""
+    return list(
+        Launch.objects.filter(organisation=organisation)
+        .annotate(year=ExtractYear("launched_at"))
+        .values("year")
+        .annotate(launches=Count("id"), successes=Count("id", filter=Q(mission_status=MissionStatus.SUCCESS)))
+        .order_by("year")
+    )
+
+
+def rocket_list() -> QuerySet[Rocket]:
+    """Rockets with their launch count, success rate and first and last launch."""
+    return (
+        Rocket.objects.annotate(
+            launch_count=Count("launches"),
+            successes=Count("launches", filter=Q(launches__mission_status=MissionStatus.SUCCESS)),
+            first_launch=Min("launches__launched_at"),
+            last_launch=Max("launches__launched_at"),
+        )
+        .annotate(success_rate=_success_rate())
+        .order_by("name")
+    )
+
+
+def rocket_organisations(*, rockets: Iterable[Rocket]) -> dict[int, list[str]]:
+    """The organisations that launched each of the given rockets, by rocket id, in one query."""
+    pairs = (
+        Launch.objects.filter(rocket__in=[rocket.pk for rocket in rockets])
+        .values_list("rocket_id", "organisation__name")
+        .distinct()
+        .order_by("rocket_id", "organisation__name")
+    )
+    names: dict[int, list[str]] = {}
+    for rocket_id, organisation in pairs:
+        names.setdefault(rocket_id, []).append(organisation)
+    return names
+
+
+def site_list() -> QuerySet[LaunchSite]:
+    """Launch sites with their launch count and their pads (each with its own launch count)."""
+    pads = Pad.objects.annotate(launch_count=Count("launches")).order_by("location")
+    return (
+        LaunchSite.objects.annotate(launch_count=Count("pads__launches"))
+        .prefetch_related(Prefetch("pads", queryset=pads))
+        .order_by("name", "country")
+    )
+
+
+def import_run_list() -> QuerySet[ImportRun]:
+    """Import runs, newest first."""
+    return ImportRun.objects.order_by("-started_at", "-id")

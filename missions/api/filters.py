@@ -1,0 +1,251 @@
+"""Query parameters of the launch, organisation, rocket and site lists; a bad value answers 400 naming it."""
+
+import re
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from django import forms
+from django.db.models import F, Q, QuerySet
+from django_filters import rest_framework as filters
+from rest_framework.exceptions import ValidationError
+from rest_framework.filters import OrderingFilter, SearchFilter
+from rest_framework.request import Request
+from rest_framework.views import APIView
+
+from missions.models import Launch, LaunchSite, MissionStatus, Rocket, RocketStatus
+
+# Commas separate values, except inside parentheses: "Delta IV Medium+ (4,2)" is one rocket.
+LIST_SEPARATOR = re.compile(r",(?![^(]*\))")
+MAX_PRICE = 10**8  # prices are stored with 10 digits, 2 after the point
+
+
+def split_values(value: str) -> list[str]:
+    """Split a comma-separated parameter into its non-empty values."""
+    return [part.strip() for part in LIST_SEPARATOR.split(value) if part.strip()]
+
+
+class StrictBooleanField(forms.NullBooleanField):
+    """true/false (or 1/0, yes/no); anything else is an error rather than silently ignored."""
+
+    TRUE, FALSE = {"true", "1", "yes"}, {"false", "0", "no"}
+
+    def to_python(self, value: Any) -> bool | None:
+        if value in (None, ""):
+            return None
+        text = str(value).strip().lower()
+        if text in self.TRUE:
+            return True
+        if text in self.FALSE:
+            return False
+        raise forms.ValidationError("Must be true or false.", code="invalid")
+
+    def validate(self, value: bool | None) -> None:
+        return None
+
+
+class StrictBooleanFilter(filters.BooleanFilter):
+    """A boolean parameter that rejects values other than true and false."""
+
+    field_class = StrictBooleanField
+
+
+class IntegerFilter(filters.NumberFilter):
+    """A whole-number parameter."""
+
+    field_class = forms.IntegerField
+
+
+class ChoiceInFilter(filters.BaseInFilter, filters.ChoiceFilter):
+    """Several comma-separated choices, each one checked."""
+
+
+class NameOrIdFilter(filters.CharFilter):
+    """Match a related row by id or by name (case-insensitive); several values are separated by commas."""
+
+    def __init__(self, *, name_field: str = "name", **kwargs: Any) -> None:
+        self.name_field = name_field
+        super().__init__(**kwargs)
+
+    def filter(self, qs: QuerySet, value: str) -> QuerySet:
+        if not value:
+            return qs
+        match = Q(pk__in=[])
+        for item in split_values(value):
+            if item.isdigit():
+                match |= Q(**{f"{self.field_name}_id": int(item)})
+            else:
+                match |= Q(**{f"{self.field_name}__{self.name_field}__iexact": item})
+        return qs.filter(match)
+
+
+class IExactInFilter(filters.CharFilter):
+    """Case-insensitive match on any of several comma-separated values."""
+
+    def filter(self, qs: QuerySet, value: str) -> QuerySet:
+        if not value:
+            return qs
+        match = Q(pk__in=[])
+        for item in split_values(value):
+            match |= Q(**{f"{self.field_name}__iexact": item})
+        return qs.filter(match)
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+def _day_end(day: date) -> datetime:
+    return datetime.combine(day, time.max, tzinfo=UTC)
+
+
+class LaunchFilter(filters.FilterSet):
+    """Filters of the launch list."""
+
+    organisation = NameOrIdFilter(
+        field_name="organisation", help_text="Organisation name or id; several separated by commas, e.g. SpaceX,CASC."
+    )
+    rocket = NameOrIdFilter(field_name="rocket", help_text="Rocket name or id; several separated by commas.")
+    site = NameOrIdFilter(
+        field_name="pad__site", help_text="Launch site name (e.g. Kennedy Space Center) or id; several by commas."
+    )
+    pad = NameOrIdFilter(field_name="pad", help_text="Pad name (e.g. LC-39A) or id; several separated by commas.")
+    country = IExactInFilter(field_name="pad__country", help_text="Country of the pad, e.g. USA; several by commas.")
+    mission_status = ChoiceInFilter(
+        field_name="mission_status",
+        choices=MissionStatus.choices,
+        help_text="Mission outcome: Success, Failure, Partial Failure, Prelaunch Failure; several by commas.",
+    )
+    rocket_status = filters.ChoiceFilter(
+        field_name="rocket__status", choices=RocketStatus.choices, help_text="Rocket status: active or retired."
+    )
+    launched_after = filters.DateFilter(
+        method="filter_launched_after", help_text="Launched on or after this day (YYYY-MM-DD, UTC)."
+    )
+    launched_before = filters.DateFilter(
+        method="filter_launched_before", help_text="Launched on or before this day (YYYY-MM-DD, UTC)."
+    )
+    year = IntegerFilter(
+        field_name="launched_at", lookup_expr="year", min_value=1, max_value=9999, help_text="Calendar year (UTC)."
+    )
+    year_from = IntegerFilter(
+        field_name="launched_at", lookup_expr="year__gte", min_value=1, max_value=9999, help_text="From this year on."
+    )
+    year_to = IntegerFilter(
+        field_name="launched_at", lookup_expr="year__lte", min_value=1, max_value=9999, help_text="Up to this year."
+    )
+    price_min = filters.NumberFilter(
+        field_name="price",
+        lookup_expr="gte",
+        min_value=0,
+        max_value=MAX_PRICE,
+        max_digits=10,
+        decimal_places=2,
+        help_text="Price at least this many million USD (launches without a price are left out).",
+    )
+    price_max = filters.NumberFilter(
+        field_name="price",
+        lookup_expr="lte",
+        min_value=0,
+        max_value=MAX_PRICE,
+        max_digits=10,
+        decimal_places=2,
+        help_text="Price at most this many million USD (launches without a price are left out).",
+    )
+    has_price = StrictBooleanFilter(
+        field_name="price", lookup_expr="isnull", exclude=True, help_text="true: only priced launches; false: unpriced."
+    )
+
+    class Meta:
+        model = Launch
+        fields: list[str] = []
+
+    def filter_launched_after(self, qs: QuerySet, name: str, value: date) -> QuerySet:
+        return qs.filter(launched_at__gte=_day_start(value))
+
+    def filter_launched_before(self, qs: QuerySet, name: str, value: date) -> QuerySet:
+        return qs.filter(launched_at__lte=_day_end(value))
+
+
+class RocketFilter(filters.FilterSet):
+    """Filters of the rocket list."""
+
+    status = filters.ChoiceFilter(choices=RocketStatus.choices, help_text="Rocket status: active or retired.")
+    organisation = NameOrIdFilter(
+        field_name="launches__organisation",
+        method="filter_organisation",
+        help_text="Rockets launched by this organisation (name or id; several by commas).",
+    )
+
+    class Meta:
+        model = Rocket
+        fields: list[str] = []
+
+    def filter_organisation(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        # A subquery, so that the filter does not multiply the launch counts of the list.
+        launches = NameOrIdFilter(field_name="organisation").filter(Launch.objects.all(), value)
+        return qs.filter(pk__in=launches.values("rocket_id"))
+
+
+class SiteFilter(filters.FilterSet):
+    """Filters of the launch site list."""
+
+    country = IExactInFilter(field_name="country", help_text="Country, e.g. USA; several separated by commas.")
+
+    class Meta:
+        model = LaunchSite
+        fields: list[str] = []
+
+
+class StrictSearchFilter(SearchFilter):
+    """``?search=`` words, each matched case-insensitively against the view's search fields."""
+
+    def get_search_terms(self, request: Request) -> list[str]:
+        if "\x00" in request.query_params.get(self.search_param, ""):
+            raise ValidationError({self.search_param: ["Null characters are not allowed."]})
+        return super().get_search_terms(request)
+
+
+class StrictOrderingFilter(OrderingFilter):
+    """``?ordering=`` one or more allowed fields (``-`` for descending); unknown fields answer 400.
+
+    Missing values sort last either way, and the id breaks ties so that pages never overlap.
+    """
+
+    def get_ordering(self, request: Request, queryset: QuerySet, view: APIView) -> list[str] | None:
+        raw = request.query_params.get(self.ordering_param)
+        if raw is None:
+            return self.get_default_ordering(view)
+        allowed = dict(self.get_valid_fields(queryset, view, {"request": request}))
+        fields = [term.strip() for term in raw.split(",") if term.strip()]
+        unknown = [field for field in fields if field.lstrip("-") not in allowed]
+        if unknown or not fields:
+            bad = unknown[0] if unknown else raw
+            message = f"Unknown field {bad!r}; use {', '.join(sorted(allowed))}."
+            raise ValidationError({self.ordering_param: [message]})
+        return [("-" if field.startswith("-") else "") + allowed[field.lstrip("-")] for field in fields]
+
+    def filter_queryset(self, request: Request, queryset: QuerySet, view: APIView) -> QuerySet:
+        ordering = self.get_ordering(request, queryset, view)
+        if not ordering:
+            return queryset
+        expressions = [
+            F(field[1:]).desc(nulls_last=True) if field.startswith("-") else F(field).asc(nulls_last=True)
+            for field in ordering
+        ]
+        return queryset.order_by(*expressions, "pk")
+
+    def get_valid_fields(self, queryset: QuerySet, view: APIView, context: dict | None = None) -> list[tuple[str, str]]:
+        # ordering_fields maps public names to model paths, e.g. {"organisation": "organisation__name"}.
+        return list(view.ordering_fields.items())
+
+    def get_schema_operation_parameters(self, view: APIView) -> list[dict[str, Any]]:
+        names = ", ".join(view.ordering_fields)
+        return [
+            {
+                "name": self.ordering_param,
+                "required": False,
+                "in": "query",
+                "description": f"Order by {names}; prefix - for descending, several separated by commas.",
+                "schema": {"type": "string"},
+            }
+        ]

@@ -1,0 +1,108 @@
+"""The list of every route of the URL configuration, walked from the resolver so that ``/help`` cannot drift."""
+
+import inspect
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+HTTP_METHODS = ("get", "post", "put", "patch", "delete")
+# Included URL configurations shown as one line each rather than page by page.
+SUMMARISED_APPS = {"admin": "The Django admin (staff).", "rest_framework": "Sign in and out of the browsable API."}
+_NAMED_GROUP = re.compile(r"\(\?P<(?P<name>\w+)>")
+
+
+@dataclass(frozen=True)
+class Route:
+    """One path with the methods it answers and what it does."""
+
+    path: str
+    methods: tuple[str, ...]
+    description: str
+
+
+def route_list(*, urlconf: str | None = None) -> list[Route]:
+    """Every route of the URL configuration, in the order Django matches them."""
+    return list(_walk(get_resolver(urlconf).url_patterns, prefix="/"))
+
+
+def help_text(*, urlconf: str | None = None) -> str:
+    """A plain-text table of every route: methods, path and a one-line description."""
+    routes = route_list(urlconf=urlconf)
+    width = max(len(route.path) for route in routes)
+    lines = ["Space Mission Analysis: every route of this service.", ""]
+    for route in routes:
+        lines.append(f"{','.join(route.methods):<18} {route.path:<{width}}  {route.description}")
+    lines += ["", "Writes need a staff user: send 'Authorization: Token <key>' (see /api/auth/token/) or sign in."]
+    return "\n".join(lines) + "\n"
+
+
+def _walk(patterns: list, *, prefix: str) -> Iterator[Route]:
+    for pattern in patterns:
+        path = prefix + _readable(str(pattern.pattern))
+        if isinstance(pattern, URLResolver):
+            if pattern.app_name in SUMMARISED_APPS:
+                yield Route(path, ("GET",), SUMMARISED_APPS[pattern.app_name])
+            else:
+                yield from _walk(pattern.url_patterns, prefix=path)
+        elif isinstance(pattern, URLPattern) and "<format>" not in path:
+            yield Route(path, *_methods_and_description(pattern.callback))
+
+
+def _readable(pattern: str) -> str:
+    """'^launches/(?P<pk>[^/.]+)/$' -> 'launches/<pk>/'; path() patterns are already readable."""
+    if not pattern.startswith("^") and not pattern.endswith("$"):
+        return pattern
+    text = pattern.removeprefix("^").removesuffix("$")
+    out, index = [], 0
+    for match in _NAMED_GROUP.finditer(text):
+        if match.start() < index:
+            continue
+        out.append(text[index : match.start()])
+        out.append(f"<{match['name']}>")
+        depth, index = 1, match.end()
+        while depth and index < len(text):  # skip to the group's closing parenthesis
+            depth += {"(": 1, ")": -1}.get(text[index], 0) if text[index - 1] != "\\" else 0
+            index += 1
+    out.append(text[index:])
+    return "".join(out).replace("\\.", ".").replace("/?", "/")
+
+
+def _methods_and_description(callback: Callable) -> tuple[tuple[str, ...], str]:
+    """HTTP methods and a one-line description of a view, from DRF's actions, the view class or the function."""
+    view_class = getattr(callback, "cls", None) or getattr(callback, "view_class", None)
+    actions: dict[str, str] | None = getattr(callback, "actions", None)
+    if view_class is not None and actions:
+        methods = tuple(method.upper() for method in actions)
+        overridden = [getattr(view_class, action) for action in actions.values() if action in vars(view_class)]
+        if overridden:
+            return methods, _first_line(*overridden)
+        return methods, f"{_first_line(view_class)} ({', '.join(dict.fromkeys(actions.values()))})"
+    if view_class is not None:
+        handlers = [method for method in HTTP_METHODS if hasattr(view_class, method)]
+        return tuple(method.upper() for method in handlers), _first_line(view_class)
+    return _declared_methods(callback), _first_line(callback)
+
+
+def _declared_methods(callback: Callable) -> tuple[str, ...]:
+    """The methods a function view allows through ``require_http_methods`` and friends; GET when undeclared."""
+    function: Callable | None = callback
+    while function is not None:
+        try:
+            allowed = inspect.getclosurevars(function).nonlocals.get("request_method_list")
+        except TypeError:  # not a Python function, e.g. a callable object
+            allowed = None
+        if allowed:
+            return tuple(method for method in allowed if method != "HEAD")
+        function = getattr(function, "__wrapped__", None)
+    return ("GET",)
+
+
+def _first_line(*objects: object) -> str:
+    """The first line of the first docstring among ``objects``."""
+    for obj in objects:
+        doc = inspect.getdoc(obj)
+        if doc:
+            return doc.splitlines()[0]
+    return ""

@@ -1,0 +1,204 @@
+"""Output shapes of the API: launches, organisations, rockets, sites, import runs and errors."""
+
+from rest_framework import serializers
+
+from missions.models import ImportRun, Launch, LaunchSite, Organisation, Pad, Rocket
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The body of every error response."""
+
+    detail = serializers.CharField()
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+
+class LaunchSerializer(serializers.ModelSerializer):
+    """One launch with the names of what it refers to, so that a client needs no further requests."""
+
+    organisation = serializers.CharField(source="organisation.name")
+    organisation_id = serializers.IntegerField()
+    rocket = serializers.CharField(source="rocket.name")
+    rocket_id = serializers.IntegerField()
+    rocket_status = serializers.CharField(source="rocket.status")
+    location = serializers.CharField(source="pad.location", help_text="The dataset's exact location string.")
+    pad = serializers.CharField(source="pad.name")
+    pad_id = serializers.IntegerField()
+    site = serializers.CharField(source="pad.site.name")
+    site_id = serializers.IntegerField(source="pad.site_id")
+    country = serializers.CharField(source="pad.country")
+    price = serializers.DecimalField(
+        max_digits=10, decimal_places=2, coerce_to_string=False, allow_null=True, help_text="Million USD."
+    )
+
+    class Meta:
+        model = Launch
+        fields = [
+            "id",
+            "launched_at",
+            "time_precision",
+            "organisation",
+            "organisation_id",
+            "rocket",
+            "rocket_id",
+            "rocket_status",
+            "mission",
+            "mission_status",
+            "price",
+            "location",
+            "pad",
+            "pad_id",
+            "site",
+            "site_id",
+            "country",
+        ]
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    """An organisation with its launch record, as annotated by ``organisation_list()``."""
+
+    launches = serializers.IntegerField(source="launch_count")
+    successes = serializers.IntegerField()
+    failures = serializers.IntegerField()
+    partial_failures = serializers.IntegerField()
+    prelaunch_failures = serializers.IntegerField()
+    success_rate = serializers.FloatField(allow_null=True, help_text="Successes over launches, 0 to 1.")
+    first_launch = serializers.DateTimeField(allow_null=True)
+    last_launch = serializers.DateTimeField(allow_null=True)
+    total_price = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        coerce_to_string=False,
+        allow_null=True,
+        help_text="Sum of the known prices, million USD.",
+    )
+    priced_launches = serializers.IntegerField(help_text="How many launches have a price.")
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "id",
+            "name",
+            "launches",
+            "successes",
+            "failures",
+            "partial_failures",
+            "prelaunch_failures",
+            "success_rate",
+            "first_launch",
+            "last_launch",
+            "total_price",
+            "priced_launches",
+        ]
+
+
+class YearCountSerializer(serializers.Serializer):
+    """Launches and successes in one year."""
+
+    year = serializers.IntegerField()
+    launches = serializers.IntegerField()
+    successes = serializers.IntegerField()
+
+
+class OrganisationDetailSerializer(OrganisationSerializer):
+    """An organisation with its launches per year."""
+
+    launches_per_year = YearCountSerializer(many=True, read_only=True)
+
+    class Meta(OrganisationSerializer.Meta):
+        fields = [*OrganisationSerializer.Meta.fields, "launches_per_year"]
+
+
+class RocketSerializer(serializers.ModelSerializer):
+    """A rocket with the organisations that launched it and its launch record, as annotated by ``rocket_list()``."""
+
+    organisations = serializers.SerializerMethodField()
+    launches = serializers.IntegerField(source="launch_count")
+    successes = serializers.IntegerField()
+    success_rate = serializers.FloatField(allow_null=True, help_text="Successes over launches, 0 to 1.")
+    first_launch = serializers.DateTimeField(allow_null=True)
+    last_launch = serializers.DateTimeField(allow_null=True)
+
+    class Meta:
+        model = Rocket
+        fields = ["id", "name", "status", "organisations", "launches", "successes", "success_rate", "first_launch", "last_launch"]
+
+    def get_organisations(self, rocket: Rocket) -> list[str]:
+        """Names of the organisations that launched the rocket, from the view's one query for the whole page."""
+        return self.context["rocket_organisations"].get(rocket.pk, [])
+
+
+class PadSerializer(serializers.ModelSerializer):
+    """A pad of a launch site with its launch count."""
+
+    launches = serializers.IntegerField(source="launch_count")
+
+    class Meta:
+        model = Pad
+        fields = ["id", "name", "location", "region", "country", "launches"]
+
+
+class SiteSerializer(serializers.ModelSerializer):
+    """A launch site with its coordinates when known, its launch count and its pads."""
+
+    launches = serializers.IntegerField(source="launch_count")
+    pads = PadSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = LaunchSite
+        fields = [
+            "id",
+            "name",
+            "country",
+            "latitude",
+            "longitude",
+            "coordinate_source",
+            "coordinate_precision",
+            "launches",
+            "pads",
+        ]
+
+
+class ImportRunSerializer(serializers.ModelSerializer):
+    """One import: what was read, what it changed and which rows were rejected."""
+
+    class Meta:
+        model = ImportRun
+        fields = [
+            "id",
+            "source",
+            "format",
+            "encoding",
+            "sha256",
+            "status",
+            "started_at",
+            "finished_at",
+            "rows",
+            "created",
+            "updated",
+            "unchanged",
+            "duplicates",
+            "rejected",
+            "rejected_rows",
+            "duplicate_rows",
+            "error",
+        ]
+
+
+class ImportSummarySerializer(serializers.Serializer):
+    """What ``POST /data`` imported."""
+
+    message = serializers.CharField()
+    run = serializers.IntegerField(help_text="Id of the ImportRun, see /api/imports/.")
+    rows = serializers.IntegerField()
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    duplicates = serializers.IntegerField()
+    rejected = serializers.IntegerField()
+
+
+class ClearSummarySerializer(serializers.Serializer):
+    """What ``DELETE /data`` deleted."""
+
+    message = serializers.CharField()
+    deleted = serializers.DictField(child=serializers.IntegerField())

@@ -1,0 +1,225 @@
+"""API views: read-only viewsets over the launch records, and the original service's /data and /help routes."""
+
+from typing import Any
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.http import HttpResponse, StreamingHttpResponse
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import status, viewsets
+from rest_framework.exceptions import APIException
+from rest_framework.permissions import AllowAny, IsAdminUser
+from rest_framework.renderers import BaseRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from missions import selectors
+from missions.models import Launch, Organisation
+from missions.services import ImportFailed, launches_clear, launches_import
+
+from .filters import LaunchFilter, RocketFilter, SiteFilter, StrictOrderingFilter, StrictSearchFilter
+from .renderers import CSVRenderer, PlainTextRenderer, csv_lines, json_array
+from .routes import help_text
+from .serializers import (
+    ClearSummarySerializer,
+    ErrorSerializer,
+    ImportRunSerializer,
+    ImportSummarySerializer,
+    LaunchSerializer,
+    OrganisationDetailSerializer,
+    OrganisationSerializer,
+    RocketSerializer,
+    SiteSerializer,
+)
+
+BAD_REQUEST = OpenApiResponse(ErrorSerializer, description="A query parameter is invalid; errors names it.")
+NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such object, or a page past the last one.")
+LIST_ERRORS = {400: BAD_REQUEST, 404: NOT_FOUND}
+DETAIL_ERRORS = {404: NOT_FOUND}
+
+
+class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
+    """List and detail with the strict search and ordering filters shared by every list."""
+
+    filter_backends = [DjangoFilterBackend, StrictSearchFilter, StrictOrderingFilter]
+
+
+@extend_schema_view(list=extend_schema(responses={200: LaunchSerializer(many=True), **LIST_ERRORS}))
+@extend_schema_view(retrieve=extend_schema(responses={200: LaunchSerializer, **DETAIL_ERRORS}))
+class LaunchViewSet(ReadOnlyViewSet):
+    """Launches: filter, search, order and page them; ?format=csv streams the whole filtered list as CSV."""
+
+    serializer_class = LaunchSerializer
+    filterset_class = LaunchFilter
+    search_fields = ["mission", "rocket__name", "organisation__name", "pad__location"]
+    ordering_fields = {"launched_at": "launched_at", "price": "price", "organisation": "organisation__name"}
+
+    def get_queryset(self) -> QuerySet[Launch]:
+        return selectors.launch_list()
+
+    def get_renderers(self) -> list[BaseRenderer]:
+        renderers = super().get_renderers()
+        return [*renderers, CSVRenderer()] if self.action == "list" else renderers
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response | StreamingHttpResponse:
+        """Launches, filtered, searched, ordered and paged; ?format=csv streams all of them as CSV."""
+        if request.accepted_renderer.format == CSVRenderer.format:
+            launches = self.filter_queryset(self.get_queryset())
+            response = StreamingHttpResponse(
+                csv_lines(selectors.launch_original_rows(launches=launches)), content_type="text/csv; charset=utf-8"
+            )
+            response["Content-Disposition"] = 'attachment; filename="launches.csv"'
+            return response
+        return super().list(request, *args, **kwargs)
+
+
+@extend_schema_view(list=extend_schema(responses={200: OrganisationSerializer(many=True), **LIST_ERRORS}))
+@extend_schema_view(retrieve=extend_schema(responses={200: OrganisationDetailSerializer, **DETAIL_ERRORS}))
+class OrganisationViewSet(ReadOnlyViewSet):
+    """Organisations with their launch outcomes, success rate, first and last launch and prices."""
+
+    serializer_class = OrganisationSerializer
+    search_fields = ["name"]
+    ordering_fields = {
+        "name": "name",
+        "launches": "launch_count",
+        "success_rate": "success_rate",
+        "first_launch": "first_launch",
+        "last_launch": "last_launch",
+        "total_price": "total_price",
+    }
+
+    def get_queryset(self) -> QuerySet[Organisation]:
+        return selectors.organisation_list()
+
+    def get_serializer_class(self) -> type[OrganisationSerializer]:
+        return OrganisationDetailSerializer if self.action == "retrieve" else OrganisationSerializer
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """One organisation with its launches per year."""
+        organisation = self.get_object()
+        organisation.launches_per_year = selectors.organisation_launches_per_year(organisation=organisation)
+        return Response(self.get_serializer(organisation).data)
+
+
+@extend_schema_view(list=extend_schema(responses={200: RocketSerializer(many=True), **LIST_ERRORS}))
+@extend_schema_view(retrieve=extend_schema(responses={200: RocketSerializer, **DETAIL_ERRORS}))
+class RocketViewSet(ReadOnlyViewSet):
+    """Rockets with the organisations that launched them, status, launches, success rate, first and last launch."""
+
+    serializer_class = RocketSerializer
+    filterset_class = RocketFilter
+    search_fields = ["name"]
+    ordering_fields = {
+        "name": "name",
+        "launches": "launch_count",
+        "success_rate": "success_rate",
+        "first_launch": "first_launch",
+        "last_launch": "last_launch",
+    }
+
+    def get_queryset(self) -> QuerySet:
+        return selectors.rocket_list()
+
+    def get_serializer(self, *args: Any, **kwargs: Any) -> RocketSerializer:
+        rockets = args[0] if args else []
+        rockets = rockets if kwargs.get("many") else [rockets] if args else []
+        context = self.get_serializer_context()
+        context["rocket_organisations"] = selectors.rocket_organisations(rockets=rockets) if rockets else {}
+        return super().get_serializer(*args, context=context, **kwargs)
+
+
+@extend_schema_view(list=extend_schema(responses={200: SiteSerializer(many=True), **LIST_ERRORS}))
+@extend_schema_view(retrieve=extend_schema(responses={200: SiteSerializer, **DETAIL_ERRORS}))
+class SiteViewSet(ReadOnlyViewSet):
+    """Launch sites with their country, coordinates when known, launch count and pads."""
+
+    serializer_class = SiteSerializer
+    filterset_class = SiteFilter
+    search_fields = ["name", "country"]
+    ordering_fields = {"name": "name", "country": "country", "launches": "launch_count"}
+
+    def get_queryset(self) -> QuerySet:
+        return selectors.site_list()
+
+
+class ImportRunViewSet(ReadOnlyViewSet):
+    """The history of imports, newest first (staff only)."""
+
+    serializer_class = ImportRunSerializer
+    permission_classes = [IsAdminUser]
+    ordering_fields = {"started_at": "started_at"}
+
+    def get_queryset(self) -> QuerySet:
+        return selectors.import_run_list()
+
+
+class ImportFailedError(APIException):
+    """The configured dataset could not be imported; nothing changed."""
+
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_code = "import_failed"
+
+
+class DataView(APIView):
+    """The original service's /data: GET every launch, POST to import the dataset, DELETE to clear (staff)."""
+
+    @extend_schema(
+        summary="Every launch in the original dataset's field names, streamed as one JSON array",
+        responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="[{Organisation, Location, Date, ...}]")},
+    )
+    def get(self, request: Request) -> StreamingHttpResponse:
+        """Every launch in the original dataset's field names, streamed as a JSON array."""
+        return StreamingHttpResponse(json_array(selectors.launch_original_rows()), content_type="application/json")
+
+    @extend_schema(
+        summary="Import the configured dataset (staff)",
+        request=None,
+        responses={200: ImportSummarySerializer, 401: ErrorSerializer, 403: ErrorSerializer, 422: ErrorSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        """Import the configured dataset (LAUNCH_DATA_URL) like `import_launches` does (staff)."""
+        try:
+            summary = launches_import(source=settings.LAUNCH_DATA_URL)
+        except ImportFailed as error:
+            raise ImportFailedError({"detail": str(error), "errors": {"data": error.errors[:100]}}) from error
+        body = {
+            "message": "Successfully loaded in the dictionary.",
+            "run": summary.run.pk,
+            "rows": summary.rows,
+            "created": summary.created,
+            "updated": summary.updated,
+            "unchanged": summary.unchanged,
+            "duplicates": len(summary.duplicates),
+            "rejected": len(summary.rejected),
+        }
+        return Response(ImportSummarySerializer(body).data)
+
+    @extend_schema(
+        summary="Delete every launch (staff)",
+        responses={200: ClearSummarySerializer, 401: ErrorSerializer, 403: ErrorSerializer},
+    )
+    def delete(self, request: Request) -> Response:
+        """Delete every launch and what only the launches used (staff)."""
+        deleted = launches_clear()
+        return Response(ClearSummarySerializer({"message": "Deleted all launch data.", "deleted": deleted}).data)
+
+
+class HelpView(APIView):
+    """The original service's /help: every route of this service as plain text, read from the URL configuration."""
+
+    permission_classes = [AllowAny]
+    renderer_classes = [PlainTextRenderer]
+
+    @extend_schema(summary="Every route as plain text", responses={(200, "text/plain"): OpenApiTypes.STR})
+    def get(self, request: Request) -> HttpResponse:
+        """Every route of this service, as plain text."""
+        return HttpResponse(help_text(), content_type="text/plain; charset=utf-8")
+
+    @extend_schema(summary="Every route as plain text", request=None, responses={(200, "text/plain"): OpenApiTypes.STR})
+    def post(self, request: Request) -> HttpResponse:
+        """Every route of this service, as plain text (the original README calls it with POST)."""
+        return self.get(request)
