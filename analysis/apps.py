@@ -6,3 +6,7 @@ class AnalysisConfig(AppConfig):
 
     name = "analysis"
     verbose_name = "Analysis"
+
+    def ready(self) -> None:
+        # Registers the MEDIAN aggregate on every new SQLite connection.
+        from . import aggregates  # noqa: F401

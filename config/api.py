@@ -2,6 +2,7 @@
 
 from rest_framework.routers import DefaultRouter
 
+from analysis.api import views as analysis_views
 from missions.api import views as missions_views
 
 router = DefaultRouter()
@@ -12,3 +13,7 @@ router.register("organisations", missions_views.OrganisationViewSet, basename="o
 router.register("rockets", missions_views.RocketViewSet, basename="rocket")
 router.register("sites", missions_views.SiteViewSet, basename="site")
 router.register("imports", missions_views.ImportRunViewSet, basename="import")
+
+# Analyses and their jobs (analysis app).
+router.register("analyses", analysis_views.AnalysisViewSet, basename="analysis")
+router.register("jobs", analysis_views.JobViewSet, basename="job")

@@ -16,6 +16,7 @@ urlpatterns = [
     path("api/auth/token/", obtain_auth_token, name="api-token"),
     path("api-auth/", include("rest_framework.urls")),
     path("", include("missions.api.urls")),
+    path("", include("analysis.urls")),
 ]
 
 # Errors outside the API views answer in the API's JSON error shape too.

@@ -168,6 +168,7 @@ LOGGING = {
 # Throttle rates such as "100/minute" ("none" turns a throttle off); counted per web process in the "throttle" cache.
 API_THROTTLE_ANON = os.environ.get("API_THROTTLE_ANON", "100/minute")
 API_THROTTLE_USER = os.environ.get("API_THROTTLE_USER", "1000/minute")
+API_THROTTLE_JOB_SUBMIT = os.environ.get("API_THROTTLE_JOB_SUBMIT", "60/minute")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
@@ -181,6 +182,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": None if API_THROTTLE_ANON.lower() in {"", "none", "off"} else API_THROTTLE_ANON,
         "user": None if API_THROTTLE_USER.lower() in {"", "none", "off"} else API_THROTTLE_USER,
+        "job_submit": None if API_THROTTLE_JOB_SUBMIT.lower() in {"", "none", "off"} else API_THROTTLE_JOB_SUBMIT,
     },
     "DEFAULT_PAGINATION_CLASS": "missions.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,

@@ -1,0 +1,84 @@
+"""Input and output shapes of the analysis catalogue and the job API."""
+
+from typing import Any
+
+from rest_framework import serializers
+from rest_framework.reverse import reverse
+
+from analysis.models import Job, JobStatus
+from analysis.registry import ANALYSES
+
+
+class AnalysisParameterSerializer(serializers.Serializer):
+    """One parameter of an analysis."""
+
+    name = serializers.CharField()
+    type = serializers.CharField()
+    required = serializers.BooleanField()
+    default = serializers.JSONField(allow_null=True)
+    choices = serializers.ListField(child=serializers.CharField(), allow_null=True)
+    help_text = serializers.CharField()
+
+
+class AnalysisSerializer(serializers.Serializer):
+    """One analysis of the catalogue, its parameters and the formats its result comes in."""
+
+    name = serializers.CharField()
+    description = serializers.CharField()
+    formats = serializers.ListField(child=serializers.CharField())
+    params = AnalysisParameterSerializer(many=True)
+
+
+class JobCreateSerializer(serializers.Serializer):
+    """A job request: an analysis of the catalogue and its parameters, checked before anything is queued."""
+
+    analysis = serializers.CharField()
+    params = serializers.DictField(required=False, default=dict)
+
+    def validate_analysis(self, value: str) -> str:
+        if value not in ANALYSES:
+            raise serializers.ValidationError(f"Unknown analysis {value!r}; choose one of {', '.join(ANALYSES)}.")
+        return value
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        params = ANALYSES[attrs["analysis"]].params(data=attrs["params"])
+        if not params.is_valid():
+            raise serializers.ValidationError({f"params.{name}": errors for name, errors in params.errors.items()})
+        return {**attrs, "params": dict(params.validated_data)}
+
+
+class JobListSerializer(serializers.ModelSerializer):
+    """A job as the list shows it: what it runs and where it is, without its result."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="job-detail")
+
+    class Meta:
+        model = Job
+        fields = [
+            "id",
+            "url",
+            "analysis",
+            "params",
+            "status",
+            "data_version",
+            "created_at",
+            "started_at",
+            "finished_at",
+        ]
+
+
+class JobSerializer(JobListSerializer):
+    """A job with its result (or error) and the address of its result in each format."""
+
+    result_urls = serializers.SerializerMethodField()
+
+    class Meta(JobListSerializer.Meta):
+        fields = [*JobListSerializer.Meta.fields, "error", "result", "result_urls"]
+
+    def get_result_urls(self, job: Job) -> dict[str, str]:
+        """Where the finished result can be fetched, by format."""
+        analysis = ANALYSES.get(job.analysis)
+        if job.status != JobStatus.FINISHED or analysis is None:
+            return {}
+        url = reverse("job-result", kwargs={"pk": job.pk}, request=self.context.get("request"))
+        return {file_format: f"{url}?format={file_format}" for file_format in analysis.formats}

@@ -1,0 +1,218 @@
+"""The analysis catalogue and the job API: submit, list, inspect, fetch results, delete."""
+
+import csv
+import io
+import json
+from typing import Any
+
+from django.core.cache import caches
+from django.core.files.storage import default_storage
+from django.db.models import QuerySet
+from django.http import FileResponse, HttpResponse
+from django_filters import rest_framework as filters
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import APIException, NotFound, ValidationError
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.pagination import CursorPagination
+from rest_framework.permissions import AllowAny, IsAdminUser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.throttling import SimpleRateThrottle
+
+from analysis import selectors, services
+from analysis.models import Job, JobStatus, ResultEncoder
+from analysis.registry import ANALYSES, analysis_parameters
+
+from .serializers import AnalysisSerializer, JobCreateSerializer, JobListSerializer, JobSerializer
+
+TRUE_VALUES, FALSE_VALUES = {"true", "1", "yes"}, {"false", "0", "no", ""}
+
+
+class QueueUnavailable(APIException):
+    """503: Redis cannot take jobs right now."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = "The job queue is unavailable; the job was not queued. Try again later."
+    default_code = "queue_unavailable"
+
+
+class ResultNotReady(APIException):
+    """409: the job has no result (yet, or because it failed)."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "result_not_ready"
+
+
+class JobSubmitThrottle(SimpleRateThrottle):
+    """Limits job submissions per user (or IP) to REST_FRAMEWORK's "job_submit" rate (API_THROTTLE_JOB_SUBMIT)."""
+
+    scope = "job_submit"
+    cache = caches["throttle"]
+
+    def get_rate(self) -> str | None:
+        # Read at request time, so that a changed setting applies without a restart.
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+    def get_cache_key(self, request: Request, view: Any) -> str:
+        ident = request.user.pk if request.user and request.user.is_authenticated else self.get_ident(request)
+        return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+class AnyFormatNegotiation(DefaultContentNegotiation):
+    """Leave ``?format=`` to the view: a result's formats (csv, geojson, png...) are not API renderers."""
+
+    def select_renderer(self, request: Request, renderers: list, format_suffix: str | None = None) -> tuple:
+        return renderers[0], renderers[0].media_type
+
+
+def query_bool(request: Request, name: str) -> bool:
+    """A true/false query parameter; anything else is a 400 naming it."""
+    raw = request.query_params.get(name, "").strip().lower()
+    if raw not in TRUE_VALUES | FALSE_VALUES:
+        raise ValidationError({name: ["Must be true or false."]})
+    return raw in TRUE_VALUES
+
+
+def job_submit(request: Request, data: Any) -> tuple[Job, bool]:
+    """Validate a job request and submit it; the Redis-down case answers 503."""
+    serializer = JobCreateSerializer(data=data)
+    serializer.is_valid(raise_exception=True)
+    try:
+        submission = services.job_create(**serializer.validated_data, refresh=query_bool(request, "refresh"))
+    except services.JobQueueUnavailable as error:
+        raise QueueUnavailable() from error
+    return submission.job, submission.reused
+
+
+class AnalysisViewSet(viewsets.ViewSet):
+    """The analyses a job can run, with their parameters."""
+
+    lookup_field = "name"
+    lookup_value_regex = "[a-z_]+"
+    serializer_class = AnalysisSerializer
+
+    def list(self, request: Request) -> Response:
+        return Response(
+            AnalysisSerializer([self._describe(analysis) for analysis in ANALYSES.values()], many=True).data
+        )
+
+    def retrieve(self, request: Request, name: str) -> Response:
+        if name not in ANALYSES:
+            raise NotFound(f"Unknown analysis {name!r}.")
+        return Response(AnalysisSerializer(self._describe(ANALYSES[name])).data)
+
+    @staticmethod
+    def _describe(analysis: Any) -> dict[str, Any]:
+        return {
+            "name": analysis.name,
+            "description": analysis.description,
+            "formats": list(analysis.formats),
+            "params": analysis_parameters(analysis),
+        }
+
+
+class JobFilter(filters.FilterSet):
+    """Filter jobs by status and analysis."""
+
+    status = filters.ChoiceFilter(choices=JobStatus.choices)
+    analysis = filters.ChoiceFilter(choices=[(name, name) for name in ANALYSES])
+
+    class Meta:
+        model = Job
+        fields = ["status", "analysis"]
+
+
+class JobPagination(CursorPagination):
+    """Newest first with a cursor: no count query, steady speed however many jobs are stored."""
+
+    ordering = ("-created_at", "-id")
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 1000
+
+
+class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
+    """Analysis jobs: anyone submits (throttled) and reads; staff delete."""
+
+    filterset_class = JobFilter
+    filter_backends = [filters.DjangoFilterBackend]
+    pagination_class = JobPagination
+
+    def get_queryset(self) -> QuerySet[Job]:
+        jobs = selectors.jobs()
+        if self.action == "list":
+            # The list never shows results, which can be large.
+            return jobs.defer("result", "error", "artefacts")
+        return jobs
+
+    def get_serializer_class(self) -> type:
+        return JobListSerializer if self.action == "list" else JobSerializer
+
+    def get_permissions(self) -> list:
+        if self.action == "create":
+            return [AllowAny()]
+        if self.action == "clear":
+            return [IsAdminUser()]
+        return super().get_permissions()
+
+    def get_throttles(self) -> list:
+        throttles = super().get_throttles()
+        return [*throttles, JobSubmitThrottle()] if self.action == "create" else throttles
+
+    def create(self, request: Request) -> Response:
+        """Submit a job: 202 with its address, or 200 with an earlier finished run on unchanged data."""
+        job, reused = job_submit(request, request.data)
+        body = JobSerializer(job, context=self.get_serializer_context()).data
+        return Response(
+            body,
+            status=status.HTTP_200_OK if reused else status.HTTP_202_ACCEPTED,
+            headers={"Location": body["url"]},
+        )
+
+    def get_object(self) -> Job:
+        return services.job_reconcile(job=super().get_object())
+
+    def perform_destroy(self, instance: Job) -> None:
+        services.job_delete(job=instance)
+
+    @action(detail=False, methods=["delete"])
+    def clear(self, request: Request) -> Response:
+        """Delete every job and its files (staff)."""
+        return Response({"deleted": services.jobs_clear()})
+
+    @action(detail=True, methods=["get"], content_negotiation_class=AnyFormatNegotiation)
+    def result(self, request: Request, pk: str | None = None) -> HttpResponse:
+        """The result in one of the analysis's formats: JSON or CSV rows, or the file it produced."""
+        job = self.get_object()
+        analysis = ANALYSES.get(job.analysis)
+        if job.status == JobStatus.FAILED:
+            raise ResultNotReady(f"The job failed: {job.error}")
+        if job.status != JobStatus.FINISHED or analysis is None:
+            raise ResultNotReady(f"The job is {job.status}; its result is not ready yet.")
+        file_format = request.query_params.get("format") or next(iter(analysis.formats))
+        if file_format not in analysis.formats:
+            raise ValidationError({"format": [f"Choose one of {', '.join(analysis.formats)}."]})
+        media_type = analysis.formats[file_format]
+        filename = f"{job.analysis}-{job.pk}.{file_format}"
+        if analysis.files is not None:
+            return FileResponse(
+                default_storage.open(job.artefacts[file_format]), content_type=media_type, filename=filename
+            )
+        if file_format == "csv":
+            response = HttpResponse(rows_to_csv(job.result), content_type=f"{media_type}; charset=utf-8")
+            response["Content-Disposition"] = f'attachment; filename="{filename}"'
+            return response
+        return HttpResponse(json.dumps(job.result, cls=ResultEncoder), content_type=media_type)
+
+
+def rows_to_csv(result: Any) -> str:
+    """A tabular result (a list of rows, or one row) as CSV with a header line."""
+    rows = result if isinstance(result, list) else [result]
+    columns = list(dict.fromkeys(column for row in rows for column in row))
+    text = io.StringIO()
+    writer = csv.DictWriter(text, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return text.getvalue()

@@ -1,0 +1,108 @@
+"""The original service's job routes at the root: ``GET /jobs``, ``POST /jobs/<route>``, ``GET /jobs/<id>``,
+``DELETE /jobs/clear``, answered by the same jobs as the API."""
+
+from typing import Any
+from urllib.parse import unquote
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import status
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.permissions import AllowAny, IsAdminUser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from . import selectors, services
+from .api.serializers import JobListSerializer, JobSerializer
+from .api.views import JobSubmitThrottle, job_submit
+from .models import Job
+from .registry import ANALYSES
+
+# Original route name -> (analysis, the parameter that the text after "-" fills, or None).
+LEGACY_ROUTES: dict[str, tuple[str, str | None]] = {
+    "get_rockets_by_org": ("rockets_by_organisation", "organisation"),
+    "total_cost_by_org": ("total_cost_by_organisation", "organisation"),
+    "map_of_launches": ("launch_site_map", None),
+    "list_all_active_rockets": ("active_rockets", None),
+    "data": ("launches", None),
+    "get_orgs": ("organisations", None),
+}
+ROUTE_FORMS = [f"{name}-<ORG>" if argument else name for name, (_, argument) in LEGACY_ROUTES.items()]
+LIST_LIMIT, MAX_LIST_LIMIT = 100, 1000
+
+
+def legacy_route_parse(route: str) -> tuple[str, dict[str, Any]]:
+    """The analysis and parameters of an original route string such as ``'get_rockets_by_org-RVSN_USSR'``.
+
+    The quotes of the original's curl examples are dropped, ``_`` in the argument stands for a space and the
+    argument is everything after the first ``-`` that follows the route name (``get_rockets_by_org-OKB-586``).
+    """
+    text = unquote(route).strip().strip("'\"").strip()
+    name, dash, argument = text.partition("-")
+    if name not in LEGACY_ROUTES:
+        raise ValidationError({"route": [f"Unknown route {text!r}; valid routes: {', '.join(ROUTE_FORMS)}."]})
+    analysis, parameter = LEGACY_ROUTES[name]
+    if parameter is None and dash:
+        raise ValidationError({"route": [f"The route {name} takes no argument after '-'."]})
+    if parameter is not None and not argument.strip():
+        raise ValidationError({"route": [f"The route {name} needs an organisation: {name}-<ORG>."]})
+    if analysis not in ANALYSES:
+        raise ValidationError({"route": [f"The route {name} is not available on this server."]})
+    return analysis, ({parameter: argument.replace("_", " ").strip()} if parameter else {})
+
+
+class LegacyJobListView(APIView):
+    """``GET /jobs``: the newest jobs (``?limit=``, 100 by default, at most 1000)."""
+
+    def get(self, request: Request) -> Response:
+        raw = request.query_params.get("limit", str(LIST_LIMIT))
+        if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIST_LIMIT:
+            raise ValidationError({"limit": [f"Must be a whole number from 1 to {MAX_LIST_LIMIT}."]})
+        jobs = selectors.jobs().defer("result", "error", "artefacts")[: int(raw)]
+        return Response(JobListSerializer(jobs, many=True, context={"request": request}).data)
+
+
+class LegacyJobView(APIView):
+    """``POST /jobs/<route>`` submits the original route's analysis; ``GET /jobs/<id>`` shows a job."""
+
+    def get_permissions(self) -> list:
+        return [AllowAny()] if self.request.method == "POST" else super().get_permissions()
+
+    def get_throttles(self) -> list:
+        throttles = super().get_throttles()
+        return [*throttles, JobSubmitThrottle()] if self.request.method == "POST" else throttles
+
+    def get(self, request: Request, route: str) -> Response:
+        job = selectors.jobs().filter(pk=_job_id(route)).first()
+        if job is None:
+            raise NotFound(f"No job with id {route!r}.")
+        job = services.job_reconcile(job=job)
+        return Response(JobSerializer(job, context={"request": request}).data)
+
+    def post(self, request: Request, route: str) -> Response:
+        analysis, params = legacy_route_parse(route)
+        job, reused = job_submit(request, {"analysis": analysis, "params": params})
+        body = JobSerializer(job, context={"request": request}).data
+        return Response(
+            {**body, "route": unquote(route).strip("'\"")},
+            status=status.HTTP_200_OK if reused else status.HTTP_202_ACCEPTED,
+            headers={"Location": body["url"]},
+        )
+
+
+class LegacyJobClearView(APIView):
+    """``DELETE /jobs/clear``: delete every job (staff)."""
+
+    permission_classes = [IsAdminUser]
+
+    def delete(self, request: Request) -> Response:
+        return Response({"deleted": services.jobs_clear()})
+
+
+def _job_id(text: str) -> str | None:
+    """A job id from the path, without the quotes of the original's examples; None when it is no UUID."""
+    value = unquote(text).strip().strip("'\"")
+    try:
+        return str(Job._meta.pk.to_python(value))
+    except DjangoValidationError:
+        return None

@@ -1,0 +1,87 @@
+"""Analysis jobs: one row per requested analysis, its parameters, its state and its outcome."""
+
+import uuid
+from decimal import Decimal
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils import timezone
+
+
+class ResultEncoder(DjangoJSONEncoder):
+    """JSON of results: decimals (prices to the cent) as numbers, as the API shows prices; dates in ISO 8601."""
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, Decimal):
+            return float(o)
+        return super().default(o)
+
+
+class JobStatus(models.TextChoices):
+    """Where a job is in its life: queued, then started, then finished or failed."""
+
+    QUEUED = "queued", "Queued"
+    STARTED = "started", "Started"
+    FINISHED = "finished", "Finished"
+    FAILED = "failed", "Failed"
+
+
+class Job(models.Model):
+    """One run of an analysis with its parameters, on one version of the launch data."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    analysis = models.CharField(max_length=100)
+    params = models.JSONField(default=dict, blank=True)
+    # The canonical JSON of params: identical requests on unchanged data find the finished job through it.
+    params_key = models.CharField(max_length=64, editable=False)
+    status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    result = models.JSONField(null=True, blank=True, encoder=ResultEncoder)
+    artefacts = models.JSONField(
+        default=dict, blank=True, help_text="File artefacts: format -> path in the default storage."
+    )
+    error = models.TextField(blank=True)
+    data_version = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["-created_at", "-id"], name="job_created_idx"),
+            models.Index(fields=["status", "-created_at"], name="job_status_created_idx"),
+            models.Index(fields=["analysis", "-created_at"], name="job_analysis_created_idx"),
+            models.Index(fields=["analysis", "params_key", "data_version", "status"], name="job_reuse_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.analysis} {self.id} ({self.status})"
+
+    @property
+    def is_done(self) -> bool:
+        """Whether the job has ended, well or badly."""
+        return self.status in (JobStatus.FINISHED, JobStatus.FAILED)
+
+    def mark_started(self, *, data_version: int) -> None:
+        """Record that a worker picked the job up, and the version of the data it reads."""
+        self.status = JobStatus.STARTED
+        self.started_at = timezone.now()
+        self.data_version = data_version
+        self.save(update_fields=["status", "started_at", "data_version"])
+
+    def mark_finished(self, *, result: Any = None, artefacts: dict[str, str] | None = None) -> None:
+        """Record the outcome of a successful run."""
+        self.status = JobStatus.FINISHED
+        self.result = result
+        self.artefacts = artefacts or {}
+        self.finished_at = timezone.now()
+        self.save(update_fields=["status", "result", "artefacts", "finished_at"])
+
+    def mark_failed(self, *, error: str) -> None:
+        """Record why the run failed; a failed job never carries a result."""
+        self.status = JobStatus.FAILED
+        self.result = None
+        self.error = error
+        self.finished_at = timezone.now()
+        self.save(update_fields=["status", "result", "error", "finished_at"])

@@ -1,0 +1,119 @@
+"""The analysis catalogue: every analysis a job can run, with its parameters and its output formats.
+
+Adding an analysis is one entry in ``ANALYSES``: a function called with the validated parameters as keyword
+arguments, returning JSON-ready rows (served as JSON or CSV) or ``Artefacts`` (files, one per format).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from rest_framework.fields import empty
+
+from . import exports, selectors
+from .artefacts import Artefacts
+from .params import (
+    LaunchesPerYearParams,
+    LaunchFilterParams,
+    NoParams,
+    OrganisationParams,
+    ParamsSerializer,
+    SpendingParams,
+    SuccessRateParams,
+)
+
+# Formats every tabular result can be fetched in, built from its rows when asked for.
+TABLE_FORMATS = {"json": "application/json", "csv": "text/csv"}
+
+# JSON type of each kind of parameter field, for the catalogue.
+PARAMETER_TYPES = {"BooleanField": "boolean", "IntegerField": "integer", "ChoiceField": "choice"}
+
+__all__ = ["ANALYSES", "TABLE_FORMATS", "Analysis", "Artefacts"]
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """One analysis: its name, what it answers, the function that computes it and its parameters."""
+
+    name: str
+    description: str
+    run: Callable[..., Any]
+    params: type[ParamsSerializer] = NoParams
+    # Media types of the files the analysis writes, by format; None for a tabular result.
+    files: dict[str, str] | None = None
+
+    @property
+    def formats(self) -> dict[str, str]:
+        """Media type of each format its result can be fetched in."""
+        return self.files if self.files is not None else TABLE_FORMATS
+
+
+ANALYSES: dict[str, Analysis] = {
+    analysis.name: analysis
+    for analysis in [
+        Analysis(
+            name="organisations",
+            description="Every organisation with its number of launches.",
+            run=selectors.organisations,
+        ),
+        Analysis(
+            name="rockets_by_organisation",
+            description="The distinct rockets of one organisation: launches, first and last launch, status.",
+            run=selectors.rockets_by_organisation,
+            params=OrganisationParams,
+        ),
+        Analysis(
+            name="total_cost_by_organisation",
+            description="Total, mean and median launch price of one organisation; unpriced launches are counted.",
+            run=selectors.total_cost_by_organisation,
+            params=OrganisationParams,
+        ),
+        Analysis(
+            name="active_rockets",
+            description="Active rockets with the organisations that launched them and their launch counts.",
+            run=selectors.active_rockets,
+        ),
+        Analysis(
+            name="launches",
+            description="The launch records, optionally filtered, as CSV and JSON files.",
+            run=exports.launches_export,
+            params=LaunchFilterParams,
+            files=exports.LAUNCH_FILES,
+        ),
+        Analysis(
+            name="success_rates",
+            description="Success rate by organisation, rocket, country or year, with a 95% Wilson interval.",
+            run=selectors.success_rates,
+            params=SuccessRateParams,
+        ),
+        Analysis(
+            name="launches_per_year",
+            description="Launches per year, optionally split by organisation, country or outcome.",
+            run=selectors.launches_per_year,
+            params=LaunchesPerYearParams,
+        ),
+        Analysis(
+            name="spending",
+            description="Total, mean and median price by organisation, country or year, with price coverage.",
+            run=selectors.spending,
+            params=SpendingParams,
+        ),
+    ]
+}
+
+
+def analysis_parameters(analysis: Analysis) -> list[dict[str, Any]]:
+    """Each parameter of an analysis as the catalogue shows it: name, type, whether required, default, choices."""
+    described = []
+    for name, param in analysis.params().fields.items():
+        described.append(
+            {
+                "name": name,
+                "type": PARAMETER_TYPES.get(type(param).__name__, "string"),
+                "required": param.required,
+                "default": None if param.default is empty else param.default,
+                "choices": list(param.choices) if hasattr(param, "choices") else None,
+                "help_text": str(param.help_text or ""),
+            }
+        )
+    return described

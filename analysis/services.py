@@ -1,0 +1,190 @@
+"""Writes for analysis jobs: submitting, running, failing, reconciling with the queue and deleting."""
+
+import hashlib
+import json
+import logging
+import os
+import socket
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import django_rq
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils import timezone
+from redis.exceptions import RedisError
+from rq import Callback
+from rq.exceptions import NoSuchJobError
+from rq.job import Job as QueueJob
+from rq.job import JobStatus as QueueJobStatus
+from rq.worker import Worker
+
+from missions.selectors import data_version
+
+from .artefacts import Artefacts
+from .models import Job, JobStatus
+from .registry import ANALYSES
+from .selectors import job_find_reusable
+
+logger = logging.getLogger(__name__)
+
+
+class JobQueueUnavailable(Exception):
+    """The job queue (Redis) could not take the job; the job was marked failed."""
+
+
+@dataclass(frozen=True)
+class JobSubmission:
+    """A submitted job and whether it is an earlier finished run answering the same question."""
+
+    job: Job
+    reused: bool
+
+
+def params_key(*, params: dict[str, Any]) -> str:
+    """A digest of the canonical JSON of a job's parameters."""
+    canonical = json.dumps(params, sort_keys=True, separators=(",", ":"), cls=DjangoJSONEncoder)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def job_create(*, analysis: str, params: dict[str, Any], refresh: bool = False) -> JobSubmission:
+    """Answer with the finished run on unchanged data, or save a queued job and enqueue it once committed.
+
+    ``params`` are already validated by the analysis's parameter serializer.
+    """
+    key = params_key(params=params)
+    version = data_version()
+    if not refresh:
+        finished = job_find_reusable(analysis=analysis, params_key=key, data_version=version)
+        if finished is not None:
+            return JobSubmission(job=finished, reused=True)
+    job = Job.objects.create(analysis=analysis, params=params, params_key=key, data_version=version)
+    transaction.on_commit(lambda: job_enqueue(job=job))
+    return JobSubmission(job=job, reused=False)
+
+
+def job_enqueue(*, job: Job) -> None:
+    """Hand a saved job to the workers; if Redis refuses it, fail the job instead of leaving it queued."""
+    try:
+        django_rq.get_queue(settings.ANALYSIS_QUEUE).enqueue(
+            "analysis.jobs.job_perform",
+            str(job.pk),
+            job_id=str(job.pk),
+            on_failure=Callback("analysis.jobs.job_on_queue_failure"),
+        )
+    except RedisError as error:
+        job.mark_failed(error=f"The job queue is unavailable: {error}")
+        raise JobQueueUnavailable(f"The job queue is unavailable: {error}") from error
+
+
+def job_run(*, job_id: str) -> None:
+    """Run a job's analysis and record its outcome on the job; errors are recorded, then raised again."""
+    job = Job.objects.filter(pk=job_id).first()
+    if job is None:
+        logger.info("Job %s was deleted before it ran", job_id)
+        return
+    analysis = ANALYSES.get(job.analysis)
+    job.mark_started(data_version=data_version())
+    try:
+        if analysis is None:
+            raise LookupError(f"Unknown analysis {job.analysis!r}.")
+        output = analysis.run(**job.params)
+        if isinstance(output, Artefacts):
+            job.mark_finished(result=output.summary, artefacts=_artefacts_save(job=job, files=output.files))
+        else:
+            job.mark_finished(result=output)
+    except Exception as error:
+        job.mark_failed(error=f"{type(error).__name__}: {error}")
+        raise
+
+
+def _artefacts_save(*, job: Job, files: dict[str, bytes]) -> dict[str, str]:
+    """Store each file of a job in the default storage; returns format -> stored name."""
+    return {
+        file_format: default_storage.save(f"analysis/{job.pk}/{job.analysis}.{file_format}", ContentFile(content))
+        for file_format, content in files.items()
+    }
+
+
+def job_fail(*, job_id: str, error: str) -> None:
+    """Mark a job failed unless it already ended (the queue reports failures the runner may have recorded)."""
+    job = Job.objects.filter(pk=job_id).first()
+    if job is not None and not job.is_done:
+        job.mark_failed(error=error)
+
+
+def job_reconcile(*, job: Job) -> Job:
+    """Fail a queued or started job that the queue lost or whose worker died; returns the job as it now is."""
+    if job.is_done:
+        return job
+    error = _queue_problem(job=job)
+    if error:
+        job.mark_failed(error=error)
+    return job
+
+
+def jobs_reconcile() -> int:
+    """Reconcile every unfinished job with the queue; returns how many were marked failed."""
+    failed = 0
+    for job in Job.objects.filter(status__in=[JobStatus.QUEUED, JobStatus.STARTED]).iterator():
+        failed += job_reconcile(job=job).status == JobStatus.FAILED
+    return failed
+
+
+def _queue_problem(*, job: Job) -> str:
+    """Why an unfinished job will never finish, or "" when it may still."""
+    connection = django_rq.get_connection(settings.ANALYSIS_QUEUE)
+    try:
+        queued = QueueJob.fetch(str(job.pk), connection=connection)
+        status = queued.get_status()
+    except NoSuchJobError:
+        # A job saved a moment ago may not be enqueued yet: only an old one is lost.
+        lost_after = timedelta(seconds=settings.ANALYSIS_JOB_LOST_AFTER)
+        if job.status == JobStatus.STARTED or timezone.now() - job.created_at > lost_after:
+            return "The job queue lost this job (Redis was emptied or restarted); submit it again."
+        return ""
+    except RedisError:
+        return ""  # Without Redis nothing can be known; the job is reconciled once it is back.
+    if status in (QueueJobStatus.FAILED, QueueJobStatus.STOPPED, QueueJobStatus.CANCELED):
+        result = queued.latest_result()
+        reason = result.exc_string.strip().splitlines()[-1] if result and result.exc_string else status
+        return f"The worker failed the job: {reason}"
+    if status == QueueJobStatus.STARTED and queued.worker_name and not _worker_alive(queued.worker_name, connection):
+        return f"The worker {queued.worker_name} stopped while running the job; submit it again."
+    return ""
+
+
+def _worker_alive(name: str, connection: Any) -> bool:
+    """Whether a worker is registered and, when it runs on this host, its process still exists."""
+    worker = Worker.find_by_key(Worker.redis_worker_namespace_prefix + name, connection=connection)
+    if worker is None:
+        return False
+    if worker.hostname != socket.gethostname() or not worker.pid:
+        return True  # Another host's worker is judged by its heartbeat, which keeps its key alive.
+    try:
+        os.kill(worker.pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def job_delete(*, job: Job) -> None:
+    """Delete a job and its files."""
+    for name in job.artefacts.values():
+        default_storage.delete(name)
+    job.delete()
+
+
+def jobs_clear() -> int:
+    """Delete every job and its files; returns how many jobs were deleted."""
+    for artefacts in Job.objects.exclude(artefacts={}).values_list("artefacts", flat=True).iterator():
+        for name in artefacts.values():
+            default_storage.delete(name)
+    deleted, _ = Job.objects.all().delete()
+    return deleted
