@@ -66,3 +66,11 @@ def real_data(django_db_setup, django_db_blocker, mission_launches_csv):
     yield mission_launches_csv
     with django_db_blocker.unblock():
         launches_clear()
+
+
+@pytest.fixture(autouse=True)
+def _throttle_history_cleared() -> None:
+    """Each test starts with no request history, so that API throttling never leaks from one test into another."""
+    from django.core.cache import caches
+
+    caches["throttle"].clear()

@@ -48,6 +48,11 @@ class StrictBooleanFilter(filters.BooleanFilter):
 
     field_class = StrictBooleanField
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # The plain text widget passes the raw value on, where django-filter's BooleanWidget turns bad ones into None.
+        kwargs.setdefault("widget", forms.TextInput)
+        super().__init__(*args, **kwargs)
+
 
 class IntegerFilter(filters.NumberFilter):
     """A whole-number parameter."""

@@ -22,10 +22,10 @@ class PageNumberPagination(pagination.PageNumberPagination):
             return self.page_size
         return _positive_int(self.page_size_query_param, raw, maximum=self.max_page_size)
 
-    def get_page_number(self, request: Request, paginator: Paginator) -> int | str:
+    def get_page_number(self, request: Request, paginator: Paginator) -> int:
         raw = request.query_params.get(self.page_query_param, "1")
         if raw in self.last_page_strings:
-            return raw
+            return paginator.num_pages
         return _positive_int(self.page_query_param, raw)
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:

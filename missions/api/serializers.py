@@ -120,7 +120,17 @@ class RocketSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Rocket
-        fields = ["id", "name", "status", "organisations", "launches", "successes", "success_rate", "first_launch", "last_launch"]
+        fields = [
+            "id",
+            "name",
+            "status",
+            "organisations",
+            "launches",
+            "successes",
+            "success_rate",
+            "first_launch",
+            "last_launch",
+        ]
 
     def get_organisations(self, rocket: Rocket) -> list[str]:
         """Names of the organisations that launched the rocket, from the view's one query for the whole page."""

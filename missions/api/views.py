@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.exceptions import APIException
 from rest_framework.permissions import AllowAny, IsAdminUser
@@ -47,7 +47,18 @@ class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     filter_backends = [DjangoFilterBackend, StrictSearchFilter, StrictOrderingFilter]
 
 
-@extend_schema_view(list=extend_schema(responses={200: LaunchSerializer(many=True), **LIST_ERRORS}))
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "format",
+                enum=["json", "csv"],
+                description="csv streams every launch that matches the filters (not one page) in the original columns.",
+            )
+        ],
+        responses={200: LaunchSerializer(many=True), **LIST_ERRORS},
+    )
+)
 @extend_schema_view(retrieve=extend_schema(responses={200: LaunchSerializer, **DETAIL_ERRORS}))
 class LaunchViewSet(ReadOnlyViewSet):
     """Launches: filter, search, order and page them; ?format=csv streams the whole filtered list as CSV."""
