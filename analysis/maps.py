@@ -1,6 +1,7 @@
 """The launch-site map: launches per located site in one query, as GeoJSON, an interactive HTML map and a PNG."""
 
 import json
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypedDict
 
@@ -12,6 +13,7 @@ from .artefacts import Artefacts
 from .map_render import map_html, map_png, success_colour
 
 MAP_FILES = {"geojson": "application/geo+json", "html": "text/html", "png": "image/png"}
+
 
 class MapUnavailable(Exception):
     """No map can be drawn: no launch matches, or none of the matching launches' sites has coordinates."""
@@ -110,11 +112,9 @@ def launch_site_stats(**filters: Any) -> list[SiteRow]:
 
 
 def site_features(rows: list[SiteRow]) -> dict[str, Any]:
-    """A GeoJSON FeatureCollection with one point per located place and its launch statistics."""
+    """A GeoJSON FeatureCollection with one point per located place (rows with coordinates) and its statistics."""
     features = []
     for row in rows:
-        if row["latitude"] is None:
-            continue
         properties = {key: value for key, value in row.items() if key not in ("latitude", "longitude")}
         properties["name"] = " / ".join(row["sites"])
         properties["country"] = " / ".join(row["countries"])
@@ -148,8 +148,18 @@ def map_title(*, filters: dict[str, Any]) -> str:
     return f"Launch sites: {described}" if described else "Launch sites: all launches"
 
 
-def launch_site_map(**filters: Any) -> Artefacts:
-    """The launch-site map as GeoJSON, interactive HTML and PNG; fails rather than draw an empty map."""
+@dataclass(frozen=True)
+class SiteMap:
+    """Everything a map is drawn from: its title, the located places as rows and features, and a summary."""
+
+    title: str
+    rows: list[SiteRow]
+    features: dict[str, Any]
+    summary: dict[str, Any]
+
+
+def site_map_build(**filters: Any) -> SiteMap:
+    """The places to map for the filters; raises MapUnavailable rather than describe an empty map."""
     rows = launch_site_stats(**filters)
     unlocated = [row for row in rows if row["latitude"] is None]
     located = [row for row in rows if row["latitude"] is not None]
@@ -161,7 +171,6 @@ def launch_site_map(**filters: Any) -> Artefacts:
             f"None of the {launch_count} matching launches has a located site "
             f"({', '.join(unlocated[0]['sites'])}); run `manage.py geocode_sites`."
         )
-    features = site_features(located)
     title = map_title(filters=filters)
     summary: dict[str, Any] = {
         "title": title,
@@ -178,11 +187,17 @@ def launch_site_map(**filters: Any) -> Artefacts:
             f"{summary['unlocated_launch_count']} launch(es) from {len(summary['unlocated_sites'])} site(s) "
             "without coordinates are not on the map."
         )
+    return SiteMap(title=title, rows=located, features=site_features(located), summary=summary)
+
+
+def launch_site_map(**filters: Any) -> Artefacts:
+    """The launch-site map as GeoJSON, interactive HTML and PNG; fails rather than draw an empty map."""
+    site_map = site_map_build(**filters)
     return Artefacts(
         files={
-            "geojson": json.dumps(features, ensure_ascii=False).encode(),
-            "html": map_html(features=features, title=title).encode(),
-            "png": map_png(rows=located, title=title),
+            "geojson": json.dumps(site_map.features, ensure_ascii=False).encode(),
+            "html": map_html(features=site_map.features, title=site_map.title).encode(),
+            "png": map_png(rows=site_map.rows, title=site_map.title),
         },
-        summary=summary,
+        summary=site_map.summary,
     )

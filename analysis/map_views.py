@@ -1,0 +1,53 @@
+"""The /maps/ page: the launch-site map of all launches, or of one organisation and year range."""
+
+import json
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET
+
+from . import selectors
+from .map_render import map_context, map_png
+from .maps import MapUnavailable, site_map_build
+from .params import LaunchFilterParams
+
+DOWNLOADS = {"geojson", "png"}
+
+
+@require_GET
+def maps_page(request: HttpRequest) -> HttpResponse:
+    """The interactive map page; ?format=geojson or ?format=png downloads the same map."""
+    download = request.GET.get("format")
+    if download is not None and download not in DOWNLOADS:
+        return JsonResponse({"detail": "Invalid input.", "errors": {"format": ["Must be geojson or png."]}}, status=400)
+    # Empty form fields mean "any"; the format is not a filter.
+    data = {key: value for key, value in request.GET.items() if value != "" and key != "format"}
+    params = LaunchFilterParams(data=data)
+    valid = params.is_valid()
+    if download and not valid:
+        return JsonResponse({"detail": "Invalid input.", "errors": params.errors}, status=400)
+    context = {
+        "title": "Launch site map",
+        "organisations": [row["organisation"] for row in selectors.organisations()],
+        "form": data,
+        "query": urlencode(data),
+        "errors": None if valid else params.errors,
+    }
+    if not valid:
+        return render(request, "maps/page.html", context, status=400)
+    try:
+        site_map = site_map_build(**params.validated_data)
+    except MapUnavailable as error:
+        if download:
+            return JsonResponse({"detail": str(error)}, status=404)
+        return render(request, "maps/page.html", {**context, "unavailable": str(error)})
+    if download == "geojson":
+        return HttpResponse(json.dumps(site_map.features, ensure_ascii=False), content_type="application/geo+json")
+    if download == "png":
+        return HttpResponse(map_png(rows=site_map.rows, title=site_map.title), content_type="image/png")
+    return render(
+        request,
+        "maps/page.html",
+        {**context, **map_context(features=site_map.features, title=site_map.title), "summary": site_map.summary},
+    )
