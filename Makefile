@@ -6,7 +6,7 @@ DATA ?=
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help venv run migrate import worker test lint bench bench-import bench-api bench-jobs bench-maps clean
+.PHONY: help venv run migrate import worker test lint deploy-check bench bench-import bench-api bench-jobs bench-maps clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -37,6 +37,9 @@ test: venv ## Lint and run the test suite
 
 lint: venv ## Lint with ruff
 	$(BIN)/ruff check .
+
+deploy-check: venv ## Validate the Dockerfile, compose file and Kubernetes manifests, and run the container tests
+	$(BIN)/python -m pytest config/tests
 
 bench: bench-import bench-api bench-jobs bench-maps ## Run every benchmark
 
