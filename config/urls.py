@@ -2,20 +2,19 @@
 
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
 
 from analysis.map_views import maps_page
 from config.api import router
+from missions.api.views import RedocView, SchemaView, SwaggerView, TokenView
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("maps/", maps_page, name="maps"),
     path("api/", include(router.urls)),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
-    path("api/auth/token/", obtain_auth_token, name="api-token"),
+    path("api/schema/", SchemaView.as_view(), name="schema"),
+    path("api/docs/", SwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/redoc/", RedocView.as_view(url_name="schema"), name="redoc"),
+    path("api/auth/token/", TokenView.as_view(), name="api-token"),
     path("api-auth/", include("rest_framework.urls")),
     path("", include("missions.api.urls")),
     path("", include("analysis.urls")),

@@ -15,10 +15,10 @@ _NAMED_GROUP = re.compile(r"\(\?P<(?P<name>\w+)>")
 
 @dataclass(frozen=True)
 class Route:
-    """One path with the methods it answers and what it does."""
+    """One method on one path and what it does."""
 
+    method: str
     path: str
-    methods: tuple[str, ...]
     description: str
 
 
@@ -28,12 +28,12 @@ def route_list(*, urlconf: str | None = None) -> list[Route]:
 
 
 def help_text(*, urlconf: str | None = None) -> str:
-    """A plain-text table of every route: methods, path and a one-line description."""
+    """A plain-text table of every route: method, path and a one-line description."""
     routes = route_list(urlconf=urlconf)
     width = max(len(route.path) for route in routes)
     lines = ["Space Mission Analysis: every route of this service.", ""]
     for route in routes:
-        lines.append(f"{','.join(route.methods):<18} {route.path:<{width}}  {route.description}")
+        lines.append(f"{route.method:<6}  {route.path:<{width}}  {route.description}".rstrip())
     lines += ["", "Writes need a staff user: send 'Authorization: Token <key>' (see /api/auth/token/) or sign in."]
     return "\n".join(lines) + "\n"
 
@@ -43,11 +43,12 @@ def _walk(patterns: list, *, prefix: str) -> Iterator[Route]:
         path = prefix + _readable(str(pattern.pattern))
         if isinstance(pattern, URLResolver):
             if pattern.app_name in SUMMARISED_APPS:
-                yield Route(path, ("GET",), SUMMARISED_APPS[pattern.app_name])
+                yield Route("GET", path, SUMMARISED_APPS[pattern.app_name])
             else:
                 yield from _walk(pattern.url_patterns, prefix=path)
-        elif isinstance(pattern, URLPattern) and "<format>" not in path:
-            yield Route(path, *_methods_and_description(pattern.callback))
+        elif isinstance(pattern, URLPattern) and "format" not in pattern.pattern.regex.groupindex:
+            for method, description in _methods(pattern.callback):
+                yield Route(method, path, description)
 
 
 def _readable(pattern: str) -> str:
@@ -69,20 +70,21 @@ def _readable(pattern: str) -> str:
     return "".join(out).replace("\\.", ".").replace("/?", "/")
 
 
-def _methods_and_description(callback: Callable) -> tuple[tuple[str, ...], str]:
-    """HTTP methods and a one-line description of a view, from DRF's actions, the view class or the function."""
+def _methods(callback: Callable) -> Iterator[tuple[str, str]]:
+    """Each HTTP method a view answers with a one-line description, from DRF's actions, the class or the function."""
     view_class = getattr(callback, "cls", None) or getattr(callback, "view_class", None)
     actions: dict[str, str] | None = getattr(callback, "actions", None)
     if view_class is not None and actions:
-        methods = tuple(method.upper() for method in actions)
-        overridden = [getattr(view_class, action) for action in actions.values() if action in vars(view_class)]
-        if overridden:
-            return methods, _first_line(*overridden)
-        return methods, f"{_first_line(view_class)} ({', '.join(dict.fromkeys(actions.values()))})"
-    if view_class is not None:
-        handlers = [method for method in HTTP_METHODS if hasattr(view_class, method)]
-        return tuple(method.upper() for method in handlers), _first_line(view_class)
-    return _declared_methods(callback), _first_line(callback)
+        for method, action in actions.items():
+            handler = vars(view_class).get(action)
+            yield method.upper(), _first_line(handler) or f"{_first_line(view_class)} ({action})"
+    elif view_class is not None:
+        for method in HTTP_METHODS:
+            if hasattr(view_class, method):
+                yield method.upper(), _first_line(vars(view_class).get(method)) or _first_line(view_class)
+    else:
+        for method in _declared_methods(callback):
+            yield method, _first_line(callback)
 
 
 def _declared_methods(callback: Callable) -> tuple[str, ...]:
@@ -100,9 +102,11 @@ def _declared_methods(callback: Callable) -> tuple[str, ...]:
 
 
 def _first_line(*objects: object) -> str:
-    """The first line of the first docstring among ``objects``."""
+    """The first line of the first of ``objects`` that has a docstring of its own (not one inherited)."""
     for obj in objects:
-        doc = inspect.getdoc(obj)
+        if obj is None:
+            continue
+        doc = vars(obj).get("__doc__") if isinstance(obj, type) else getattr(obj, "__doc__", None)
         if doc:
-            return doc.splitlines()[0]
+            return inspect.cleandoc(doc).splitlines()[0]
     return ""

@@ -8,7 +8,9 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework import status, viewsets
+from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import APIException
 from rest_framework.permissions import AllowAny, IsAdminUser
 from rest_framework.renderers import BaseRenderer
@@ -61,7 +63,7 @@ class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
 )
 @extend_schema_view(retrieve=extend_schema(responses={200: LaunchSerializer, **DETAIL_ERRORS}))
 class LaunchViewSet(ReadOnlyViewSet):
-    """Launches: filter, search, order and page them; ?format=csv streams the whole filtered list as CSV."""
+    """Launches: a filtered, searched, ordered and paged list, or one launch by id."""
 
     serializer_class = LaunchSerializer
     filterset_class = LaunchFilter
@@ -234,3 +236,19 @@ class HelpView(APIView):
     def post(self, request: Request) -> HttpResponse:
         """Every route of this service, as plain text (the original README calls it with POST)."""
         return self.get(request)
+
+
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI 3 schema of the API: YAML, or JSON with ?format=json."""
+
+
+class SwaggerView(SpectacularSwaggerView):
+    """Swagger UI over the schema, served with its scripts and styles from this server."""
+
+
+class RedocView(SpectacularRedocView):
+    """ReDoc over the schema, served with its scripts and styles from this server."""
+
+
+class TokenView(ObtainAuthToken):
+    """Exchange a username and password for the API token to send as 'Authorization: Token <key>'."""
