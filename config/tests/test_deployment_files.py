@@ -99,6 +99,12 @@ def test_compose_refuses_to_start_without_a_secret_key():
     assert "required variable SECRET_KEY is missing a value" in result.stderr
 
 
+def test_env_example_names_every_variable_the_compose_file_reads():
+    used = set(re.findall(r"\$\{([A-Z_]+)", COMPOSE_FILE.read_text())) | {"LAUNCH_DATA_URL"}
+    documented = set(re.findall(r"^#? ?([A-Z_]+)=", (DOCKER_DIR / ".env.example").read_text(), flags=re.MULTILINE))
+    assert used == documented
+
+
 def test_compose_stack_services(compose_config):
     services = compose_config["services"]
     assert sorted(services) == ["migrate", "postgres", "redis", "web", "worker"]
