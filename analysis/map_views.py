@@ -30,7 +30,8 @@ def maps_page(request: HttpRequest) -> HttpResponse:
     context = {
         "title": "Launch site map",
         "organisations": [row["organisation"] for row in selectors.organisations()],
-        "form": data,
+        # Valid filters show as stored (organisation names in their own case); invalid ones as typed.
+        "form": params.validated_data if valid else data,
         "query": urlencode(data),
         "errors": None if valid else params.errors,
     }

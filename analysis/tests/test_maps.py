@@ -1,0 +1,234 @@
+"""The launch-site map: its numbers against pandas on the real file, its three artefacts and the /maps/ page."""
+
+import io
+import json
+import re
+
+import pandas as pd
+import pytest
+from PIL import Image
+
+from analysis.map_render import PNG_SIZE, boundary_lines, size_legend_values, success_colour
+from analysis.maps import MapUnavailable, launch_site_map, launch_site_stats, map_title, site_map_build
+from missions.models import Launch, LaunchSite, Pad
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def launch_frame(mission_launches_csv) -> pd.DataFrame:
+    """The real file read with pandas once, its exact duplicate row dropped as the importer does."""
+    frame = pd.read_csv(mission_launches_csv, thousands=",")
+    frame = frame.drop(columns=["Unnamed: 0.1", "Unnamed: 0"]).drop_duplicates()
+    frame["launched_at"] = pd.to_datetime(frame["Date"].str.replace(" UTC", ""), format="mixed", utc=True)
+    return frame
+
+
+def pandas_site_stats(frame: pd.DataFrame, *, query: str | None = None) -> list[dict]:
+    """Per-place statistics computed with pandas from the file, placed with the pads' stored coordinates."""
+    if query:
+        frame = frame.query(query)
+    pads = pd.DataFrame(
+        list(Pad.objects.values("location", latitude=F_site("latitude"), longitude=F_site("longitude")))
+    )
+    frame = frame.merge(pads, left_on="Location", right_on="location")
+    frame["success"] = frame["Mission_Status"] == "Success"
+    grouped = frame.groupby(["latitude", "longitude"]).agg(
+        launches=("success", "size"),
+        successes=("success", "sum"),
+        organisations=("Organisation", lambda names: sorted(set(names))),
+        first_launch=("launched_at", "min"),
+        last_launch=("launched_at", "max"),
+    )
+    rows = [
+        {
+            "latitude": latitude,
+            "longitude": longitude,
+            "launches": int(row.launches),
+            "successes": int(row.successes),
+            "failures": int(row.launches - row.successes),
+            "success_rate": round(row.successes / row.launches, 4),
+            "organisations": row.organisations,
+            "first_launch": row.first_launch.to_pydatetime(),
+            "last_launch": row.last_launch.to_pydatetime(),
+        }
+        for (latitude, longitude), row in grouped.iterrows()
+    ]
+    return sorted(rows, key=lambda row: (-row["launches"], row["latitude"], row["longitude"]))
+
+
+def F_site(field: str):  # noqa: N802 - reads like the F() it wraps
+    from django.db.models import F
+
+    return F(f"site__{field}")
+
+
+def comparable(rows: list[dict]) -> list[dict]:
+    keys = ("latitude", "longitude", "launches", "successes", "failures", "success_rate", "organisations")
+    return [{key: row[key] for key in (*keys, "first_launch", "last_launch")} for row in rows]
+
+
+def test_site_statistics_match_pandas_on_the_real_file(real_data, launch_frame):
+    rows = launch_site_stats()
+    assert comparable(rows) == pandas_site_stats(launch_frame)
+    assert len(rows) == 42
+    assert sum(row["launches"] for row in rows) == 4323
+    baikonur = next(row for row in rows if row["sites"] == ["Baikonur Cosmodrome"])
+    assert {key: baikonur[key] for key in ("launches", "successes", "failures", "success_rate", "countries")} == {
+        "launches": 701,
+        "successes": 608,
+        "failures": 93,
+        "success_rate": 0.8673,
+        "countries": ["Kazakhstan"],
+    }
+
+
+@pytest.mark.parametrize(
+    ("filters", "query"),
+    [
+        ({"organisation": "SpaceX"}, "Organisation == 'SpaceX'"),
+        ({"year_from": 1990, "year_to": 1999}, "launched_at.dt.year >= 1990 and launched_at.dt.year <= 1999"),
+        ({"mission_status": "Failure"}, "Mission_Status == 'Failure'"),
+        # The Yellow Sea barges lie in China's waters (see the data README).
+        ({"country": "china"}, "Location.str.endswith(', China') or Location.str.endswith(', Yellow Sea')"),
+    ],
+)
+def test_filtered_site_statistics_match_pandas(real_data, launch_frame, filters, query):
+    assert comparable(launch_site_stats(**filters)) == pandas_site_stats(launch_frame, query=query)
+
+
+def test_the_map_of_all_launches_has_one_feature_per_site_and_three_artefacts(real_data):
+    artefacts = launch_site_map()
+    geojson = json.loads(artefacts.files["geojson"])
+    assert geojson["type"] == "FeatureCollection"
+    assert len(geojson["features"]) == 42
+    kennedy = next(f for f in geojson["features"] if f["properties"]["name"] == "Kennedy Space Center")
+    assert kennedy["geometry"] == {"type": "Point", "coordinates": [-80.6043, 28.6084]}
+    assert kennedy["properties"]["launches"] == 176
+    assert kennedy["properties"]["marker-color"] == success_colour(kennedy["properties"]["success_rate"])
+    assert artefacts.summary == {
+        "title": "Launch sites: all launches",
+        "filters": {},
+        "launch_count": 4323,
+        "located_launch_count": 4323,
+        "place_count": 42,
+        "site_count": 42,
+        "unlocated_launch_count": 0,
+        "unlocated_sites": [],
+    }
+    image = Image.open(io.BytesIO(artefacts.files["png"]))
+    assert (image.format, image.size) == ("PNG", PNG_SIZE)
+    html = artefacts.files["html"].decode()
+    assert '<script src="/static/maps/leaflet/leaflet.js">' in html
+    assert '<link rel="stylesheet" href="/static/maps/leaflet/leaflet.css">' in html
+    # Every script and stylesheet comes from the app itself; only the tiles may come from elsewhere.
+    assert re.findall(r'(?:src|href)="(https?:[^"]*)"', html) == []
+    embedded = re.search(r'<script id="launch-map-data" type="application/json">(.*?)</script>', html, re.S)
+    assert json.loads(embedded.group(1)) == geojson
+
+
+def test_the_png_draws_coastlines_borders_and_coloured_markers(real_data):
+    image = Image.open(io.BytesIO(launch_site_map().files["png"])).convert("RGB")
+    colours = {colour for _count, colour in image.getcolors(maxcolors=1 << 20)}
+    assert (239, 233, 220) in colours  # land
+    assert (207, 227, 239) in colours  # sea
+    assert len([line for level, line in boundary_lines("gshhs") if level == 1]) > 1000
+    assert len(boundary_lines("countries")) > 400
+
+
+def test_sites_without_coordinates_are_named_in_the_result(real_data):
+    LaunchSite.objects.filter(name="Hammaguir").update(latitude=None, longitude=None)
+    summary = launch_site_map().summary
+    assert summary["unlocated_sites"] == ["Hammaguir"]
+    assert summary["unlocated_launch_count"] == Launch.objects.filter(pad__site__name="Hammaguir").count() == 4
+    assert summary["located_launch_count"] == 4319
+    assert summary["warning"] == "4 launch(es) from 1 site(s) without coordinates are not on the map."
+
+
+def test_a_map_whose_sites_cannot_be_located_fails_instead_of_drawing_nothing(real_data):
+    LaunchSite.objects.update(latitude=None, longitude=None)
+    with pytest.raises(MapUnavailable, match=r"None of the 100 matching launches has a located site .*geocode_sites"):
+        launch_site_map(organisation="SpaceX")
+
+
+def test_a_map_of_no_launches_fails(real_data):
+    with pytest.raises(MapUnavailable, match="No launches match the filters"):
+        site_map_build(year_from=2100)
+
+
+def test_titles_name_the_filters():
+    assert map_title(filters={}) == "Launch sites: all launches"
+    assert map_title(filters={"organisation": "CASC", "year_from": 2000, "year_to": 2010}) == (
+        "Launch sites: CASC, 2000–2010"
+    )
+    assert map_title(filters={"year_to": 1970, "mission_status": "Failure"}) == "Launch sites: …–1970, Failure"
+
+
+def test_size_legend_uses_round_counts_below_the_largest():
+    assert size_legend_values(1278) == [1000, 300, 50]
+    assert size_legend_values(3) == [3, 1]
+
+
+def test_success_colours_follow_the_bands():
+    assert [success_colour(rate) for rate in (1.0, 0.95, 0.94, 0.85, 0.5, 0.2)] == [
+        "#1a9850",
+        "#1a9850",
+        "#91cf60",
+        "#fee08b",
+        "#fc8d59",
+        "#d73027",
+    ]
+
+
+def test_the_maps_page_shows_the_map_of_all_launches(client, real_data):
+    response = client.get("/maps/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    features = json.loads(re.search(r'id="launch-map-data" type="application/json">(.*?)</script>', page).group(1))
+    assert len(features["features"]) == 42
+    assert "4323 launches from 42 launch sites." in " ".join(page.split())
+    assert '<option value="SpaceX">SpaceX</option>' in page
+
+
+def test_the_maps_page_filters_by_organisation_and_years(client, real_data):
+    response = client.get("/maps/", {"organisation": "spacex", "year_from": "2015", "year_to": ""})
+    page = response.content.decode()
+    features = json.loads(re.search(r'id="launch-map-data" type="application/json">(.*?)</script>', page).group(1))
+    assert response.status_code == 200
+    assert (
+        sum(f["properties"]["launches"] for f in features["features"])
+        == Launch.objects.filter(organisation__name="SpaceX", launched_at__year__gte=2015).count()
+    )
+    assert '<option value="SpaceX" selected>SpaceX</option>' in page
+
+
+def test_the_maps_page_refuses_bad_filters_naming_the_field(client, real_data):
+    response = client.get("/maps/", {"year_from": "soon"})
+    assert response.status_code == 400
+    assert "year_from: A valid integer is required." in response.content.decode()
+
+
+def test_the_maps_page_says_when_nothing_matches(client, real_data):
+    response = client.get("/maps/", {"year_from": "2100"})
+    assert response.status_code == 200
+    assert "No launches match the filters, so there is nothing to map." in response.content.decode()
+    assert "launch-map-data" not in response.content.decode()
+
+
+def test_the_maps_page_downloads_geojson_and_png(client, real_data):
+    geojson = client.get("/maps/", {"organisation": "SpaceX", "format": "geojson"})
+    assert geojson["Content-Type"] == "application/geo+json"
+    assert sum(f["properties"]["launches"] for f in json.loads(geojson.content)["features"]) == 100
+    png = client.get("/maps/", {"format": "png"})
+    assert png["Content-Type"] == "image/png"
+    assert Image.open(io.BytesIO(png.content)).size == PNG_SIZE
+
+
+def test_the_maps_page_refuses_unknown_downloads_and_filters(client, real_data):
+    response = client.get("/maps/", {"format": "svg"})
+    assert (response.status_code, response.json()["errors"]) == (400, {"format": ["Must be geojson or png."]})
+    response = client.get("/maps/", {"format": "png", "organisation": "Acme"})
+    assert (response.status_code, response.json()["errors"]) == (
+        400,
+        {"organisation": ["Unknown organisation 'Acme'."]},
+    )
