@@ -106,9 +106,10 @@ class Rocket(models.Model):
 class Launch(models.Model):
     """One launch attempt: who launched what, from where, when, at what price and with which outcome."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="launches")
-    pad = models.ForeignKey(Pad, on_delete=models.PROTECT, related_name="launches")
-    rocket = models.ForeignKey(Rocket, on_delete=models.PROTECT, related_name="launches")
+    # The foreign keys carry no index of their own: the composite indexes and the natural key lead with them.
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="launches", db_index=False)
+    pad = models.ForeignKey(Pad, on_delete=models.PROTECT, related_name="launches", db_index=False)
+    rocket = models.ForeignKey(Rocket, on_delete=models.PROTECT, related_name="launches", db_index=False)
     mission = models.CharField(max_length=300)
     launched_at = models.DateTimeField(help_text="Launch time in UTC; midnight when only the day is known.")
     time_precision = models.CharField(max_length=10, choices=TimePrecision.choices, default=TimePrecision.MINUTE)
