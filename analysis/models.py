@@ -37,6 +37,8 @@ class Job(models.Model):
     params_key = models.CharField(max_length=64, editable=False)
     status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
     result = models.JSONField(null=True, blank=True, encoder=ResultEncoder)
+    # PostgreSQL's jsonb keeps no key order: the column order of a tabular result is kept beside it.
+    columns = models.JSONField(default=list, blank=True)
     artefacts = models.JSONField(
         default=dict, blank=True, help_text="File artefacts: format -> path in the default storage."
     )
@@ -72,11 +74,22 @@ class Job(models.Model):
 
     def mark_finished(self, *, result: Any = None, artefacts: dict[str, str] | None = None) -> None:
         """Record the outcome of a successful run."""
+        rows = result if isinstance(result, list) else [result]
         self.status = JobStatus.FINISHED
         self.result = result
+        self.columns = list(dict.fromkeys(key for row in rows if isinstance(row, dict) for key in row))
         self.artefacts = artefacts or {}
         self.finished_at = timezone.now()
-        self.save(update_fields=["status", "result", "artefacts", "finished_at"])
+        self.save(update_fields=["status", "result", "columns", "artefacts", "finished_at"])
+
+    @property
+    def ordered_result(self) -> Any:
+        """The result with each row's keys in the order the analysis gave them."""
+        if isinstance(self.result, dict):
+            return {column: self.result[column] for column in self.columns if column in self.result}
+        if isinstance(self.result, list):
+            return [{column: row[column] for column in self.columns if column in row} for row in self.result]
+        return self.result
 
     def mark_failed(self, *, error: str) -> None:
         """Record why the run failed; a failed job never carries a result."""

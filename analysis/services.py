@@ -70,7 +70,8 @@ def job_create(*, analysis: str, params: dict[str, Any], refresh: bool = False) 
 def job_enqueue(*, job: Job) -> None:
     """Hand a saved job to the workers; if Redis refuses it, fail the job instead of leaving it queued."""
     try:
-        django_rq.get_queue(settings.ANALYSIS_QUEUE).enqueue(
+        # This runs on commit already, so the queue must not defer the enqueue to a commit once more.
+        django_rq.get_queue(settings.ANALYSIS_QUEUE, commit_mode="auto").enqueue(
             "analysis.jobs.job_perform",
             str(job.pk),
             job_id=str(job.pk),
@@ -151,7 +152,7 @@ def _queue_problem(*, job: Job) -> str:
         return ""  # Without Redis nothing can be known; the job is reconciled once it is back.
     if status in (QueueJobStatus.FAILED, QueueJobStatus.STOPPED, QueueJobStatus.CANCELED):
         result = queued.latest_result()
-        reason = result.exc_string.strip().splitlines()[-1] if result and result.exc_string else status
+        reason = result.exc_string.strip().splitlines()[-1] if result and result.exc_string else status.value
         return f"The worker failed the job: {reason}"
     if status == QueueJobStatus.STARTED and queued.worker_name and not _worker_alive(queued.worker_name, connection):
         return f"The worker {queued.worker_name} stopped while running the job; submit it again."

@@ -70,6 +70,7 @@ class JobListSerializer(serializers.ModelSerializer):
 class JobSerializer(JobListSerializer):
     """A job with its result (or error) and the address of its result in each format."""
 
+    result = serializers.JSONField(source="ordered_result", read_only=True)
     result_urls = serializers.SerializerMethodField()
 
     class Meta(JobListSerializer.Meta):

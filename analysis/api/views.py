@@ -201,18 +201,17 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Destro
                 default_storage.open(job.artefacts[file_format]), content_type=media_type, filename=filename
             )
         if file_format == "csv":
-            response = HttpResponse(rows_to_csv(job.result), content_type=f"{media_type}; charset=utf-8")
+            response = HttpResponse(rows_to_csv(job), content_type=f"{media_type}; charset=utf-8")
             response["Content-Disposition"] = f'attachment; filename="{filename}"'
             return response
-        return HttpResponse(json.dumps(job.result, cls=ResultEncoder), content_type=media_type)
+        return HttpResponse(json.dumps(job.ordered_result, cls=ResultEncoder), content_type=media_type)
 
 
-def rows_to_csv(result: Any) -> str:
-    """A tabular result (a list of rows, or one row) as CSV with a header line."""
-    rows = result if isinstance(result, list) else [result]
-    columns = list(dict.fromkeys(column for row in rows for column in row))
+def rows_to_csv(job: Job) -> str:
+    """A job's tabular result (a list of rows, or one row) as CSV with a header line."""
+    rows = job.result if isinstance(job.result, list) else [job.result]
     text = io.StringIO()
-    writer = csv.DictWriter(text, fieldnames=columns, lineterminator="\n")
+    writer = csv.DictWriter(text, fieldnames=job.columns, lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
     return text.getvalue()

@@ -14,8 +14,9 @@ import pytest
 import redis
 from django.conf import settings
 from rest_framework.test import APIClient
+from rq import Queue, SimpleWorker
 
-from missions.services import launches_import
+from missions.services import launches_clear, launches_import
 
 HEADER = ",Unnamed: 0,Organisation,Location,Date,Detail,Rocket_Status,Price,Mission_Status\n"
 # Organisation, Location, Date, Detail, Rocket_Status, Price, Mission_Status: SpaceX with one unpriced launch,
@@ -81,10 +82,23 @@ def launch_csv(path: Path, rows: list[tuple[str, ...]]) -> Path:
 
 @pytest.fixture
 def few_launches(tmp_path: Path) -> Path:
-    """Five launches of SpaceX, OKB-586 and i-Space imported into the database."""
+    """Only five launches, of SpaceX, OKB-586 and i-Space (the session's real data is cleared for the test)."""
     path = launch_csv(tmp_path / "few.csv", FEW_LAUNCHES)
+    launches_clear()
     launches_import(source=str(path))
     return path
+
+
+@pytest.fixture
+def media(settings, tmp_path: Path) -> Path:
+    """A fresh MEDIA_ROOT for the files that jobs write."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def work(queue: Queue) -> None:
+    """Run what the queue holds with RQ's in-process worker (on the embedded default, jobs already ran)."""
+    SimpleWorker([queue], connection=queue.connection).work(burst=True, with_scheduler=False)
 
 
 @pytest.fixture
@@ -105,7 +119,7 @@ def staff_client(django_user_model) -> APIClient:
 @pytest.fixture
 def analysis_queue():
     """The analysis queue, emptied; on real Redis, jobs wait in it until a worker runs them."""
-    queue = django_rq.get_queue(settings.ANALYSIS_QUEUE)
+    queue = django_rq.get_queue(settings.ANALYSIS_QUEUE, commit_mode="auto")
     queue.empty()
     return queue
 
