@@ -7,8 +7,8 @@ from django.db.migrations.recorder import MigrationRecorder
 
 
 @pytest.fixture
-def migrations_recorded(db, settings) -> MigrationRecorder:
-    """The test database's migration history, complete: the test run builds its tables without migrations."""
+def migrations_recorded(db, settings, postgres) -> MigrationRecorder:
+    """A complete migration history in the test database (on PostgreSQL: SQLite cannot add it mid-transaction)."""
     # The test run hides the migration files (--no-migrations); the readiness check must see them.
     settings.MIGRATION_MODULES = {}
     recorder = MigrationRecorder(connection)
