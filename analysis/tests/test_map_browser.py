@@ -1,0 +1,98 @@
+"""The /maps/ page in headless Chromium, served by a live server with no tile server reachable."""
+
+import os
+import shutil
+from collections.abc import Iterator
+
+import pytest
+from django.contrib.staticfiles.handlers import StaticFilesHandler
+from django.test.testcases import LiveServerThread
+
+from analysis.maps import launch_site_stats
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--window-size=1400,1000",
+]
+
+
+@pytest.fixture
+def map_server(real_data, db, settings) -> Iterator[str]:
+    """A live server over the committed real data (the test's own transaction stays out of its way)."""
+    thread = LiveServerThread("127.0.0.1", StaticFilesHandler, port=0)
+    thread.daemon = True
+    thread.start()
+    thread.is_ready.wait()
+    if thread.error:
+        raise thread.error
+    url = f"http://127.0.0.1:{thread.port}"
+    # A tile server that refuses every connection: markers, popups and legend must not depend on tiles.
+    settings.MAP_TILE_URL = "http://127.0.0.1:9/{z}/{x}/{y}.png"
+    yield url
+    thread.terminate()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator:
+    """Debian's headless Chromium through its own chromedriver, shared by the module; nothing is downloaded."""
+    if not (shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER)):
+        if os.environ.get("CI"):
+            pytest.fail("CI must install chromium and chromium-driver")
+        pytest.skip("needs Debian's chromium and chromium-driver")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.options import Options
+    from selenium.webdriver.chrome.service import Service
+
+    options = Options()
+    options.binary_location = CHROMIUM
+    for flag in CHROMIUM_FLAGS:
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.implicitly_wait(0)
+    yield driver
+    driver.quit()
+
+
+def test_the_maps_page_shows_one_marker_per_site_with_a_working_popup(map_server, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ready
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    places = [row for row in launch_site_stats() if row["latitude"] is not None]
+    browser.get(f"{map_server}/maps/")
+    wait = WebDriverWait(browser, 20)
+    wait.until(lambda driver: driver.find_elements(By.CSS_SELECTOR, "path.site-marker"))
+    markers = browser.find_elements(By.CSS_SELECTOR, "path.site-marker")
+    assert len(markers) == len(places) == 42
+    assert "Success rate" in browser.find_element(By.CSS_SELECTOR, ".map-legend").text
+    assert browser.execute_script("return typeof L.version") == "string"
+
+    # Markers are drawn busiest first: the first is Plesetsk, which no other marker covers.
+    markers[0].click()
+    popup = wait.until(ready.visibility_of_element_located((By.CSS_SELECTOR, ".leaflet-popup-content .site-popup")))
+    busiest = places[0]
+    lines = popup.text.splitlines()
+    assert lines[0] == "Plesetsk Cosmodrome" == busiest["sites"][0]
+    assert f"Launches {busiest['launches']}" in popup.text.replace("\n", " ")
+    assert f"Success rate {busiest['success_rate'] * 100:.1f}%" in popup.text.replace("\n", " ")
+
+
+def test_the_maps_page_filters_by_organisation_in_the_browser(map_server, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    browser.get(f"{map_server}/maps/")
+    Select(browser.find_element(By.NAME, "organisation")).select_by_visible_text("SpaceX")
+    browser.find_element(By.NAME, "year_from").send_keys("2015")
+    browser.find_element(By.CSS_SELECTOR, "form.map-filters button").click()
+    WebDriverWait(browser, 20).until(lambda driver: "organisation=SpaceX" in driver.current_url)
+    WebDriverWait(browser, 20).until(lambda driver: driver.find_elements(By.CSS_SELECTOR, "path.site-marker"))
+    expected = [row for row in launch_site_stats(organisation="SpaceX", year_from=2015) if row["latitude"] is not None]
+    assert len(browser.find_elements(By.CSS_SELECTOR, "path.site-marker")) == len(expected) == 4
