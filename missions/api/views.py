@@ -33,6 +33,7 @@ from .serializers import (
     LaunchSerializer,
     OrganisationDetailSerializer,
     OrganisationSerializer,
+    OriginalLaunchSerializer,
     RocketSerializer,
     SiteSerializer,
 )
@@ -182,7 +183,7 @@ class DataView(APIView):
 
     @extend_schema(
         summary="Every launch in the original dataset's field names, streamed as one JSON array",
-        responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="[{Organisation, Location, Date, ...}]")},
+        responses={200: OriginalLaunchSerializer(many=True)},
     )
     def get(self, request: Request) -> StreamingHttpResponse:
         """Every launch in the original dataset's field names, streamed as a JSON array."""
