@@ -167,9 +167,11 @@ def site_map_build(**filters: Any) -> SiteMap:
     if not rows:
         raise MapUnavailable("No launches match the filters, so there is nothing to map.")
     if not located:
+        names = unlocated[0]["sites"]
+        listed = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
         raise MapUnavailable(
-            f"None of the {launch_count} matching launches has a located site "
-            f"({', '.join(unlocated[0]['sites'])}); run `manage.py geocode_sites`."
+            f"None of the {launch_count} matching launches has a located site ({listed}); "
+            "run `manage.py geocode_sites`."
         )
     title = map_title(filters=filters)
     summary: dict[str, Any] = {

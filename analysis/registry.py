@@ -10,7 +10,7 @@ from typing import Any
 
 from rest_framework.fields import empty
 
-from . import exports, selectors
+from . import exports, maps, selectors
 from .artefacts import Artefacts
 from .params import (
     LaunchesPerYearParams,
@@ -97,6 +97,13 @@ ANALYSES: dict[str, Analysis] = {
             description="Total, mean and median price by organisation, country or year, with price coverage.",
             run=selectors.spending,
             params=SpendingParams,
+        ),
+        Analysis(
+            name="launch_site_map",
+            description="Launch sites on a world map with launches, success rate and organisations per site.",
+            run=maps.launch_site_map,
+            params=LaunchFilterParams,
+            files=maps.MAP_FILES,
         ),
     ]
 }

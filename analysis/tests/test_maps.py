@@ -12,6 +12,8 @@ from analysis.map_render import PNG_SIZE, boundary_lines, size_legend_values, su
 from analysis.maps import MapUnavailable, launch_site_map, launch_site_stats, map_title, site_map_build
 from missions.models import Launch, LaunchSite, Pad
 
+from .conftest import work
+
 pytestmark = pytest.mark.django_db
 
 
@@ -232,3 +234,70 @@ def test_the_maps_page_refuses_unknown_downloads_and_filters(client, real_data):
         400,
         {"organisation": ["Unknown organisation 'Acme'."]},
     )
+
+
+@pytest.fixture
+def submit(client, analysis_queue, media, django_capture_on_commit_callbacks):
+    """POST to a job route with its enqueue-on-commit carried out, then run the queued job."""
+
+    def post(path: str, payload: dict | None = None):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(path, payload, format="json")
+        work(analysis_queue)
+        return response
+
+    return post
+
+
+def test_the_map_job_serves_geojson_html_and_png(real_data, client, submit):
+    response = submit("/api/jobs/", {"analysis": "launch_site_map", "params": {"organisation": "spacex"}})
+    assert response.status_code == 202
+    job = client.get(response["Location"]).json()
+    assert (job["status"], job["error"]) == ("finished", "")
+    assert job["result"] == {
+        "title": "Launch sites: SpaceX",
+        "filters": {"organisation": "SpaceX"},
+        "launch_count": 100,
+        "located_launch_count": 100,
+        "place_count": 5,
+        "site_count": 5,
+        "unlocated_launch_count": 0,
+        "unlocated_sites": [],
+    }
+    assert set(job["result_urls"]) == {"geojson", "html", "png"}
+    geojson = client.get(job["result_urls"]["geojson"])
+    assert geojson["Content-Type"] == "application/geo+json"
+    features = json.loads(b"".join(geojson.streaming_content))["features"]
+    assert sorted((f["properties"]["name"], f["properties"]["launches"]) for f in features) == [
+        ("Boca Chica", 1),
+        ("Cape Canaveral AFS", 56),
+        ("Kennedy Space Center", 23),
+        ("Ronald Reagan Ballistic Missile Defense Test Site", 5),
+        ("Vandenberg AFB", 15),
+    ]
+    html = client.get(job["result_urls"]["html"])
+    assert html["Content-Type"] == "text/html"
+    assert b'<script src="/static/maps/leaflet/leaflet.js">' in b"".join(html.streaming_content)
+    png = client.get(job["result_urls"]["png"])
+    assert png["Content-Type"] == "image/png"
+    assert Image.open(io.BytesIO(b"".join(png.streaming_content))).size == PNG_SIZE
+
+
+def test_the_original_map_of_launches_route_runs_the_map(real_data, client, submit):
+    response = submit("/jobs/map_of_launches")
+    assert response.status_code == 202
+    job = client.get(f"/api/jobs/{response.json()['id']}/").json()
+    assert (job["analysis"], job["status"], job["result"]["place_count"]) == ("launch_site_map", "finished", 42)
+
+
+def test_a_map_job_without_located_sites_fails_saying_why(real_data, client, submit):
+    LaunchSite.objects.update(latitude=None, longitude=None)
+    response = submit("/api/jobs/", {"analysis": "launch_site_map", "params": {"year_from": 2019}})
+    job = client.get(response["Location"]).json()
+    assert job["status"] == "failed"
+    assert job["error"] == (
+        "MapUnavailable: None of the 172 matching launches has a located site (Baikonur Cosmodrome, Boca Chica, "
+        "Cape Canaveral AFS and 21 more); run `manage.py geocode_sites`."
+    )
+    result = client.get(f"/api/jobs/{job['id']}/result/?format=png")
+    assert result.status_code == 409
