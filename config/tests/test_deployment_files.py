@@ -128,6 +128,9 @@ def test_compose_stack_services(compose_config):
     assert services["web"]["environment"]["DATABASE_URL"] == "postgres://sma:sma@postgres:5432/sma"
     assert services["web"]["environment"]["REDIS_URL"] == "redis://redis:6379/0"
     assert "/readyz" in services["web"]["healthcheck"]["test"][-1]
+    for name in ("web", "worker"):
+        mounts = {volume["target"]: volume["source"] for volume in services[name]["volumes"]}
+        assert mounts["/app/var/media"] == "media", name
 
 
 def test_compose_worker_stop_grace_period_outlasts_the_job_timeout(compose_config):
@@ -159,6 +162,7 @@ def test_rendered_resources(resources):
         ("Job", "import"),
         ("Job", "migrate"),
         ("Namespace", "space-mission-analysis"),
+        ("PersistentVolumeClaim", "media"),
         ("Secret", "sma-secrets"),
         ("Service", "postgres"),
         ("Service", "redis"),
@@ -207,6 +211,16 @@ def test_application_pods_run_as_the_image_user_with_settings_from_configmap_and
             ], key
             assert container["securityContext"]["readOnlyRootFilesystem"] is True, key
             assert "resources" in container, key
+
+
+def test_web_and_worker_share_the_job_files_volume(resources):
+    # Workers write analysis files to MEDIA_ROOT (var/media); web pods serve them.
+    for name in ("web", "worker"):
+        pod = resources[("Deployment", name)]["spec"]["template"]["spec"]
+        claims = {volume["name"]: volume.get("persistentVolumeClaim") for volume in pod["volumes"]}
+        mounts = {mount["mountPath"]: mount["name"] for mount in pod["containers"][0]["volumeMounts"]}
+        assert claims[mounts["/app/var/media"]] == {"claimName": "media"}, name
+    assert resources[("PersistentVolumeClaim", "media")]["spec"]["accessModes"] == ["ReadWriteMany"]
 
 
 def test_jobs_migrate_then_import(resources):
