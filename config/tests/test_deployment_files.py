@@ -163,6 +163,7 @@ def test_rendered_resources(resources):
         ("Job", "migrate"),
         ("Namespace", "space-mission-analysis"),
         ("PersistentVolumeClaim", "media"),
+        ("PodDisruptionBudget", "web"),
         ("Secret", "sma-secrets"),
         ("Service", "postgres"),
         ("Service", "redis"),

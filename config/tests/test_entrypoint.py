@@ -107,13 +107,16 @@ def test_web_command_serves_readyz_once_migrated_and_503_when_redis_stops(
         assert readiness["status"] == "unavailable"
         assert readiness["checks"]["database"] == "ok"
         assert readiness["checks"]["migrations"] == "ok"
-        assert readiness["checks"]["redis"].startswith("ConnectionError: ")
+        assert readiness["checks"]["redis"] == "failed: ConnectionError"
     finally:
         stop_process(web)
     stdout = web.stdout.read()
     records = json_lines(stdout)
     assert {"gunicorn.error", "gunicorn.access"} <= {record["logger"] for record in records}
     assert any(record["message"].startswith('127.0.0.1 "GET /readyz HTTP/1.1" 503') for record in records)
+    (failure,) = [record for record in records if record["message"] == "readiness check redis failed"]
+    assert (failure["level"], failure["logger"]) == ("WARNING", "config.health")
+    assert "Connection refused" in failure["exc_info"]
 
 
 @pytest.fixture
