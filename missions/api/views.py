@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from missions import selectors
+from missions.geojson import GeoJSONRenderer
 from missions.models import Launch, Organisation
 from missions.services import ImportFailed, launches_clear, launches_import
 
@@ -158,6 +159,9 @@ class SiteViewSet(ReadOnlyViewSet):
 
     def get_queryset(self) -> QuerySet:
         return selectors.site_list()
+
+    def get_renderers(self) -> list[BaseRenderer]:
+        return [*super().get_renderers(), GeoJSONRenderer()]
 
 
 class ImportRunViewSet(ReadOnlyViewSet):
