@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 from django import forms
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import F, Q, QuerySet
 from django_filters import rest_framework as filters
 from rest_framework.exceptions import ValidationError
@@ -233,11 +234,16 @@ class StrictOrderingFilter(OrderingFilter):
         ordering = self.get_ordering(request, queryset, view)
         if not ordering:
             return queryset
-        expressions = [
-            F(field[1:]).desc(nulls_last=True) if field.startswith("-") else F(field).asc(nulls_last=True)
-            for field in ordering
-        ]
-        return queryset.order_by(*expressions, "pk")
+        expressions = []
+        for field in ordering:
+            name = field.lstrip("-")
+            # NULLS LAST only where values can be missing: on a NOT NULL column it would keep an index from serving.
+            nulls_last = True if _nullable(queryset, name) else None
+            expressions.append(
+                F(name).desc(nulls_last=nulls_last) if field.startswith("-") else F(name).asc(nulls_last=nulls_last)
+            )
+        # The id breaks ties in the direction of the last field, so that an index on (field, id) can serve both.
+        return queryset.order_by(*expressions, "-pk" if ordering[-1].startswith("-") else "pk")
 
     def get_valid_fields(self, queryset: QuerySet, view: APIView, context: dict | None = None) -> list[tuple[str, str]]:
         # ordering_fields maps public names to model paths, e.g. {"organisation": "organisation__name"}.
@@ -254,3 +260,11 @@ class StrictOrderingFilter(OrderingFilter):
                 "schema": {"type": "string"},
             }
         ]
+
+
+def _nullable(queryset: QuerySet, name: str) -> bool:
+    """Whether an ordering field may hold nulls: a nullable model column or any annotation (aggregates can be null)."""
+    try:
+        return queryset.model._meta.get_field(name).null
+    except FieldDoesNotExist:
+        return True
