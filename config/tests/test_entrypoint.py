@@ -69,10 +69,12 @@ def test_web_command_serves_readyz_once_migrated_and_503_when_redis_stops(
     # The image's build step, then its web command.
     entrypoint("python", "manage.py", "collectstatic", "--noinput", env=env)
     base = f"http://127.0.0.1:{env['PORT']}"
-    web = subprocess.Popen([str(ENTRYPOINT), "web"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    log = tmp_path / "web.log"
+    with log.open("w") as output:
+        web = subprocess.Popen([str(ENTRYPOINT), "web"], env=env, stdout=output, stderr=subprocess.DEVNULL)
     try:
         wait_until(lambda: answers(f"{base}/healthz") or web.poll() is not None, what="gunicorn", seconds=60)
-        assert web.poll() is None, "gunicorn exited"
+        assert web.poll() is None, log.read_text()
         assert http_get(f"{base}/healthz")[::2] == (200, b'{"status": "ok"}')
 
         status, _, body = http_get(f"{base}/readyz")
@@ -110,8 +112,7 @@ def test_web_command_serves_readyz_once_migrated_and_503_when_redis_stops(
         assert readiness["checks"]["redis"] == "failed: ConnectionError"
     finally:
         stop_process(web)
-    stdout = web.stdout.read()
-    records = json_lines(stdout)
+    records = json_lines(log.read_text())
     assert {"gunicorn.error", "gunicorn.access"} <= {record["logger"] for record in records}
     assert any(record["message"].startswith('127.0.0.1 "GET /readyz HTTP/1.1" 503') for record in records)
     (failure,) = [record for record in records if record["message"] == "readiness check redis failed"]
@@ -132,17 +133,18 @@ def test_worker_command_finishes_its_current_job_when_sent_sigterm(production_en
     connection = redis.Redis.from_url(redis_url)
     queue = Queue("analysis", connection=connection)
     job = queue.enqueue(marker_job, directory=str(tmp_path), job_timeout=300)
-    worker = subprocess.Popen(
-        [str(ENTRYPOINT), "worker"],
-        env={**production_env, "REDIS_URL": redis_url},
-        cwd=REPO_DIR,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    log, errors = tmp_path / "worker.log", tmp_path / "worker.err"
+    with log.open("w") as output, errors.open("w") as error_output:
+        worker = subprocess.Popen(
+            [str(ENTRYPOINT), "worker"],
+            env={**production_env, "REDIS_URL": redis_url},
+            cwd=REPO_DIR,
+            stdout=output,
+            stderr=error_output,
+        )
     try:
         wait_until(lambda: (tmp_path / "started").exists() or worker.poll() is not None, what="the job to start")
-        assert worker.poll() is None, worker.stderr.read()
+        assert worker.poll() is None, errors.read_text()
 
         # What Kubernetes and docker send to a container's main process when they stop it.
         worker.send_signal(signal.SIGTERM)
@@ -161,7 +163,7 @@ def test_worker_command_finishes_its_current_job_when_sent_sigterm(production_en
     assert job.get_status() == JobStatus.FINISHED
     assert job.return_value() == "finished"
     # The worker's own log, one JSON record per line: the job completed between the request and the stop.
-    messages = [record["message"] for record in json_lines(worker.stdout.read())]
+    messages = [record["message"] for record in json_lines(log.read_text())]
 
     def position(text: str) -> int:
         return next(index for index, message in enumerate(messages) if text in message)
