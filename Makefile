@@ -46,5 +46,8 @@ bench: bench-import bench-api bench-jobs bench-maps ## Run every benchmark
 bench-import: venv ## Import benchmark: real file, 1,000,000 rows, COPY baseline (needs DATABASE_URL)
 	$(BIN)/python bench/import.py
 
+bench-maps: venv ## Map benchmark: map job on the real data and on 1,000,000 launches, geocoder calls (needs PostgreSQL)
+	$(BIN)/python bench/maps.py
+
 clean: ## Remove the virtual environment and local data
 	rm -rf $(VENV) var staticfiles

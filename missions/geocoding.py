@@ -169,10 +169,16 @@ def sites_geocode(*, refresh: bool = False, geocoder: SiteGeocoder | None = None
     return summary
 
 
-def site_coordinates_correct(*, site: LaunchSite, latitude: float, longitude: float) -> LaunchSite:
-    """Record coordinates corrected by hand; geocoding never overwrites them."""
+def site_coordinates_correct(*, site: LaunchSite, latitude: float | None, longitude: float | None) -> LaunchSite:
+    """Record coordinates corrected by hand, which geocoding never overwrites; None for both forgets them."""
     site.latitude, site.longitude = latitude, longitude
-    site.coordinate_source, site.coordinate_precision = CoordinateSource.MANUAL, CoordinatePrecision.SITE
-    site.located_at = timezone.now()
+    if latitude is None or longitude is None:
+        # Forgotten coordinates are looked up again by the next geocoding run.
+        site.latitude = site.longitude = None
+        site.coordinate_source = site.coordinate_precision = ""
+        site.located_at = None
+    else:
+        site.coordinate_source, site.coordinate_precision = CoordinateSource.MANUAL, CoordinatePrecision.SITE
+        site.located_at = timezone.now()
     site.save(update_fields=["latitude", "longitude", "coordinate_source", "coordinate_precision", "located_at"])
     return site

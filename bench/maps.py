@@ -1,0 +1,149 @@
+"""Benchmark of the launch-site map: the map job (GeoJSON, HTML and PNG) on the real data and on 1,000,000
+launches, and the geocoder calls of a first and a second geocoding run.
+
+    python bench/maps.py                    # or: make bench-maps
+
+Each stage runs in its own process against its own PostgreSQL database:
+- real data: BENCH_MAPS_DATABASE_URL (default .../sma_bench_maps), loaded with the real mission_launches.csv;
+- 1,000,000 launches: BENCH_DATABASE_URL (default .../sma_bench, which bench/import.py leaves behind); when it
+  holds fewer launches, the synthetic file of bench/synthetic.py is imported into it first.
+Targets: real data under 3 s, 1,000,000 launches under 6 s, and no geocoder call on the second run.
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = Path(os.environ.get("SHARED_DATA_DIR", ROOT.parent / "shared" / "data"))
+SERVER = "postgres://postgres@127.0.0.1:5432"
+REAL_DATABASE_URL = os.environ.get("BENCH_MAPS_DATABASE_URL", f"{SERVER}/sma_bench_maps")
+BIG_DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", f"{SERVER}/sma_bench")
+BIG_ROWS = 1_000_000
+BIG_FILE = ROOT / "var" / "bench" / "launches_1m.csv"
+RUNS = 3
+
+
+def database_ensure(url: str) -> None:
+    """Create the database of a URL if it does not exist yet."""
+    import psycopg2
+    from psycopg2 import sql
+
+    name = url.rsplit("/", 1)[1]
+    connection = psycopg2.connect(url.rsplit("/", 1)[0] + "/postgres")
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone() is None:
+            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    connection.close()
+
+
+def stage_run(stage: str) -> None:
+    """Run one stage in this process, against the DATABASE_URL it was given."""
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from missions.models import Launch
+
+    call_command("migrate", verbosity=0)
+    if stage == "real":
+        from missions.services import launches_clear, launches_import
+
+        launches_clear()
+        launches_import(source=str(SHARED_DATA / "mission_launches.csv"))
+        geocoding_measure()
+    elif Launch.objects.count() < BIG_ROWS:
+        big_database_fill()
+    job_measure(label=f"{Launch.objects.count():,} launches")
+
+
+def geocoding_measure() -> None:
+    """Locate every site from scratch, then once more: the second run must make no geocoder call."""
+    from missions.geocoding import SiteGeocoder, sites_geocode
+    from missions.models import CoordinateSource, LaunchSite
+
+    LaunchSite.objects.exclude(coordinate_source=CoordinateSource.MANUAL).update(
+        latitude=None, longitude=None, coordinate_source="", coordinate_precision="", located_at=None
+    )
+    for run in ("first", "second"):
+        geocoder = SiteGeocoder()
+        started = time.perf_counter()
+        summary = sites_geocode(geocoder=geocoder)
+        elapsed = time.perf_counter() - started
+        print(
+            f"geocoding, {run} run: {summary.sites} sites looked up, {geocoder.calls} geocoder calls "
+            f"({geocoder.nominatim_calls} to Nominatim), {elapsed:.3f} s"
+        )
+
+
+def big_database_fill() -> None:
+    """Import the synthetic 1,000,000-launch file (written first if missing)."""
+    from missions.services import launches_clear, launches_import
+
+    if not BIG_FILE.is_file():
+        source = SHARED_DATA / "mission_launches.csv"
+        command = [sys.executable, str(ROOT / "bench" / "synthetic.py"), "--source", str(source)]
+        subprocess.run([*command, "--rows", str(BIG_ROWS), "--out", str(BIG_FILE)], check=True)
+    started = time.perf_counter()
+    launches_clear()
+    launches_import(source=str(BIG_FILE))
+    print(f"loaded {BIG_FILE.name} in {time.perf_counter() - started:.1f} s")
+
+
+def job_measure(*, label: str) -> None:
+    """Run the map job of all launches as a worker does, RUNS times; print each time and the artefacts."""
+    from analysis.models import Job, JobStatus
+    from analysis.services import job_delete, job_run, params_key
+    from missions.selectors import data_version
+
+    timings = []
+    for _run in range(RUNS):
+        job = Job.objects.create(
+            analysis="launch_site_map", params={}, params_key=params_key(params={}), data_version=data_version()
+        )
+        started = time.perf_counter()
+        job_run(job_id=str(job.pk))
+        timings.append(time.perf_counter() - started)
+        job.refresh_from_db()
+        assert job.status == JobStatus.FINISHED, job.error
+        sizes = ", ".join(f"{name} {_stored_size(path):,} B" for name, path in sorted(job.artefacts.items()))
+        job_delete(job=job)
+    summary = job.result
+    print(
+        f"map job, {label}: {summary['place_count']} places, {summary['located_launch_count']:,} launches on the map; "
+        f"artefacts {sizes}"
+    )
+    print(f"map job, {label}: first {timings[0]:.3f} s, best {min(timings):.3f} s of {RUNS}")
+
+
+def _stored_size(path: str) -> int:
+    from django.core.files.storage import default_storage
+
+    return default_storage.size(path)
+
+
+def main() -> None:
+    """Run each stage in a process of its own, each against its own database."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--stage", choices=["real", "big"], help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.stage:
+        stage_run(args.stage)
+        return
+    for stage, url in (("real", REAL_DATABASE_URL), ("big", BIG_DATABASE_URL)):
+        database_ensure(url)
+        print(f"== {stage}: {url}", flush=True)
+        env = {**os.environ, "DATABASE_URL": url}
+        subprocess.run([sys.executable, __file__, "--stage", stage], env=env, check=True, cwd=ROOT)
+
+
+if __name__ == "__main__":
+    main()
