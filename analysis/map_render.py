@@ -6,6 +6,7 @@ installed with the dependencies), so nothing is downloaded when a map is drawn.
 
 import importlib.resources
 import io
+import json
 import math
 from functools import cache
 from typing import Any
@@ -14,6 +15,7 @@ import matplotlib
 import numpy as np
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 matplotlib.use("Agg")  # no display in web or worker processes
 
@@ -72,6 +74,18 @@ def boundary_path(name: str, level: int | None = None, *, closed: bool) -> Path:
     return Path(np.concatenate(lines), np.concatenate(codes))
 
 
+@cache
+def land_geojson() -> bytes:
+    """The land as a GeoJSON MultiPolygon (GSHHS crude), drawn under the markers when map tiles cannot load."""
+    polygons = []
+    for level, line in boundary_lines("gshhs", "c"):
+        if level == GSHHS_LAND:
+            ring = np.round(line.astype(float), 2).tolist()
+            polygons.append([ring + ring[:1]])  # GeoJSON rings end where they start
+    geometry = {"type": "MultiPolygon", "coordinates": polygons}
+    return json.dumps({"type": "Feature", "properties": {}, "geometry": geometry}, separators=(",", ":")).encode()
+
+
 def map_html(*, features: dict[str, Any], title: str) -> str:
     """A standalone interactive map page: Leaflet from the app's static files, tiles from MAP_TILE_URL."""
     return render_to_string("maps/launch_site_map.html", map_context(features=features, title=title))
@@ -85,6 +99,8 @@ def map_context(*, features: dict[str, Any], title: str) -> dict[str, Any]:
         "map_config": {
             "tileUrl": settings.MAP_TILE_URL,
             "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
+            "landUrl": reverse("maps-land"),
+            "landColour": LAND,
             "bands": [{"colour": colour, "label": label} for _lowest, colour, label in SUCCESS_BANDS],
         },
     }

@@ -8,11 +8,13 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from . import selectors
-from .map_render import map_context, map_png
+from .map_render import land_geojson, map_context, map_png
 from .maps import MapUnavailable, site_map_build
 from .params import LaunchFilterParams
 
 DOWNLOADS = {"geojson", "png"}
+# The land outline never changes between releases of the map data.
+LAND_MAX_AGE = 24 * 60 * 60
 
 
 @require_GET
@@ -52,3 +54,11 @@ def maps_page(request: HttpRequest) -> HttpResponse:
         "maps/page.html",
         {**context, **map_context(features=site_map.features, title=site_map.title), "summary": site_map.summary},
     )
+
+
+@require_GET
+def maps_land(request: HttpRequest) -> HttpResponse:
+    """The land outline that maps draw under their markers when the tile server cannot be reached."""
+    response = HttpResponse(land_geojson(), content_type="application/geo+json")
+    response["Cache-Control"] = f"public, max-age={LAND_MAX_AGE}"
+    return response

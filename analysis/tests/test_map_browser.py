@@ -72,6 +72,9 @@ def test_the_maps_page_shows_one_marker_per_site_with_a_working_popup(map_server
     markers = browser.find_elements(By.CSS_SELECTOR, "path.site-marker")
     assert len(markers) == len(places) == 42
     assert "Success rate" in browser.find_element(By.CSS_SELECTOR, ".map-legend").text
+    # The tiles fail, so the app's own land outline is drawn under the markers.
+    wait.until(lambda driver: "land-drawn" in driver.find_element(By.ID, "launch-map").get_attribute("class"))
+    assert len(browser.find_elements(By.CSS_SELECTOR, ".leaflet-land-pane path")) == 1
     assert browser.execute_script("return typeof L.version") == "string"
 
     # Markers are drawn busiest first: the first is Plesetsk, which no other marker covers.

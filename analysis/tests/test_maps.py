@@ -301,3 +301,13 @@ def test_a_map_job_without_located_sites_fails_saying_why(real_data, client, sub
     )
     result = client.get(f"/api/jobs/{job['id']}/result/?format=png")
     assert result.status_code == 409
+
+
+def test_the_land_outline_is_served_for_maps_without_tiles(client):
+    response = client.get("/maps/land.geojson")
+    assert response["Content-Type"] == "application/geo+json"
+    assert response["Cache-Control"] == "public, max-age=86400"
+    geometry = json.loads(response.content)["geometry"]
+    assert geometry["type"] == "MultiPolygon"
+    assert len(geometry["coordinates"]) == len([1 for level, _line in boundary_lines("gshhs", "c") if level == 1])
+    assert all(ring[0] == ring[-1] for (ring,) in geometry["coordinates"])

@@ -45,8 +45,29 @@
   }
 
   var map = L.map("launch-map", { worldCopyJump: true, minZoom: 1 }).setView([20, 0], 2);
+  // The app's own land outline stands in for the tiles when there are none or they fail to load.
+  map.createPane("land").style.zIndex = 250;
+  var landShown = false;
+  function showLand() {
+    if (landShown || !config.landUrl) return;
+    landShown = true;
+    fetch(config.landUrl)
+      .then(function (response) { return response.json(); })
+      .then(function (land) {
+        L.geoJSON(land, {
+          pane: "land",
+          interactive: false,
+          style: { color: "#7a8a99", weight: 0.6, fillColor: config.landColour, fillOpacity: 1 },
+        }).addTo(map);
+        document.getElementById("launch-map").classList.add("land-drawn");
+      });
+  }
   if (config.tileUrl) {
-    L.tileLayer(config.tileUrl, { attribution: config.tileAttribution, maxZoom: 12 }).addTo(map);
+    L.tileLayer(config.tileUrl, { attribution: config.tileAttribution, maxZoom: 12 })
+      .on("tileerror", showLand)
+      .addTo(map);
+  } else {
+    showLand();
   }
   var sites = L.geoJSON(data, {
     pointToLayer: function (feature, latlng) {
