@@ -3,9 +3,12 @@
 from rest_framework.routers import DefaultRouter
 
 from analysis.api import views as analysis_views
+from analysis.map_views import MapsLinkingAPIRootView
 from missions.api import views as missions_views
 
 router = DefaultRouter()
+# The root also links the /maps/ page.
+router.APIRootView = MapsLinkingAPIRootView
 
 # Launch records (missions app).
 router.register("launches", missions_views.LaunchViewSet, basename="launch")

@@ -311,3 +311,9 @@ def test_the_land_outline_is_served_for_maps_without_tiles(client):
     assert geometry["type"] == "MultiPolygon"
     assert len(geometry["coordinates"]) == len([1 for level, _line in boundary_lines("gshhs", "c") if level == 1])
     assert all(ring[0] == ring[-1] for (ring,) in geometry["coordinates"])
+
+
+def test_the_api_root_links_the_maps_page(client):
+    response = client.get("/api/")
+    assert response.json()["maps"] == "http://testserver/maps/"
+    assert response.json()["sites"] == "http://testserver/api/sites/"
