@@ -43,8 +43,12 @@ deploy-check: venv ## Validate the Dockerfile, compose file and Kubernetes manif
 
 bench: bench-import bench-api bench-jobs bench-maps ## Run every benchmark
 
+
 bench-import: venv ## Import benchmark: real file, 1,000,000 rows, COPY baseline (needs DATABASE_URL)
 	$(BIN)/python bench/import.py
+
+bench-api: venv ## API benchmark: gunicorn + wrk on the real data and on 1,000,000 launches (needs PostgreSQL, wrk)
+	$(BIN)/python bench/api.py
 
 bench-maps: venv ## Map benchmark: map job on the real data and on 1,000,000 launches, geocoder calls (needs PostgreSQL)
 	$(BIN)/python bench/maps.py
