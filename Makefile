@@ -43,6 +43,8 @@ deploy-check: venv ## Validate the Dockerfile, compose file and Kubernetes manif
 
 bench: bench-import bench-api bench-jobs bench-maps ## Run every benchmark
 
+bench-jobs: venv ## Job benchmark: POST-to-finished, 1,000,000-launch aggregations vs psql, wrk (needs DATABASE_URL, REDIS_URL)
+	$(BIN)/python bench/jobs.py
 
 bench-import: venv ## Import benchmark: real file, 1,000,000 rows, COPY baseline (needs DATABASE_URL)
 	$(BIN)/python bench/import.py

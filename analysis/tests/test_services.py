@@ -120,8 +120,7 @@ def test_a_file_analysis_stores_one_file_per_format(few_launches, media):
         == "launched_at,time_precision,organisation,location,country,rocket,rocket_status,mission,mission_status,price"
     )
     assert (
-        csv_lines[1]
-        == '2008-03-24T21:30:00+00:00,minute,SpaceX,"SLC-40, Cape Canaveral AFS, Florida, USA",USA,'
+        csv_lines[1] == '2008-03-24T21:30:00+00:00,minute,SpaceX,"SLC-40, Cape Canaveral AFS, Florida, USA",USA,'
         "Falcon 1,retired,Trailblazer,Failure,"
     )
     assert len(csv_lines) == 4
@@ -193,3 +192,36 @@ def test_enqueue_with_redis_down_fails_the_job_and_says_so(settings, private_red
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED
     assert job.error.startswith("The job queue is unavailable: Error 111 connecting to 127.0.0.1:")
+
+
+def test_reconcile_jobs_command_fails_abandoned_jobs(analysis_queue, needs_redis):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    job = Job.objects.create(analysis="organisations", params={}, params_key="k")
+    job.mark_started(data_version=0)
+    out = StringIO()
+
+    call_command("reconcile_jobs", stdout=out)
+
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED
+    assert out.getvalue() == "1 abandoned job(s) marked failed\n"
+
+
+def test_on_the_embedded_default_a_job_runs_in_process_at_submission(
+    few_launches, settings, django_capture_on_commit_callbacks
+):
+    import fakeredis
+
+    pool = fakeredis.FakeStrictRedis(server=fakeredis.FakeServer()).connection_pool
+    embedded = {"HOST": "localhost", "PORT": 6379, "ASYNC": False, "REDIS_CLIENT_KWARGS": {"connection_pool": pool}}
+    settings.RQ_QUEUES = {"default": embedded, "analysis": embedded}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        job = services.job_create(analysis="organisations", params={}).job
+
+    job.refresh_from_db()
+    assert job.status == JobStatus.FINISHED
+    assert [row["organisation"] for row in job.result] == ["OKB-586", "SpaceX", "i-Space"]

@@ -1,0 +1,352 @@
+"""Analysis job benchmark: POST-to-finished on the real data with a real worker, each aggregation on 1,000,000
+launches beside its hand-written SQL run with psql, and wrk on GET /api/jobs/ with 1,000 and 100,000 jobs.
+
+    DATABASE_URL=postgres://... REDIS_URL=redis://... python bench/jobs.py [--runs 20] [--skip-1m] [--skip-wrk]
+
+The 1,000,000-launch database is BENCH_1M_DATABASE_URL (default: database sma_bench on the same server); when it
+holds fewer launches, it is built from bench/synthetic.py and import_launches first. Prints figures only.
+"""
+
+import argparse
+import json
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+REAL_FILE = ROOT.parent / "shared" / "data" / "mission_launches.csv"
+ONE_MILLION = 1_000_000
+
+# Analysis -> params of the POST-to-finished runs.
+REAL_DATA_JOBS: list[tuple[str, dict[str, Any]]] = [
+    ("organisations", {}),
+    ("rockets_by_organisation", {"organisation": "SpaceX"}),
+    ("total_cost_by_organisation", {"organisation": "RVSN USSR"}),
+    ("active_rockets", {}),
+    ("success_rates", {"group_by": "country"}),
+    ("launches_per_year", {"split_by": "outcome"}),
+    ("spending", {"group_by": "year"}),
+    ("launches", {}),
+]
+
+YEAR = "EXTRACT(YEAR FROM l.launched_at AT TIME ZONE 'UTC')"
+MEDIAN = (
+    "ROUND((PERCENTILE_DISC(0.5) WITHIN GROUP (ORDER BY l.price)"
+    " + PERCENTILE_DISC(0.5) WITHIN GROUP (ORDER BY l.price DESC)) / 2, 2)"
+)
+PRICES = f"COUNT(l.id), COUNT(l.price), SUM(l.price), ROUND(AVG(l.price), 2), {MEDIAN}"
+FROM_LAUNCH = (
+    "FROM missions_launch l JOIN missions_organisation o ON o.id = l.organisation_id"
+    " JOIN missions_pad p ON p.id = l.pad_id JOIN missions_rocket r ON r.id = l.rocket_id"
+)
+GROUP_SQL = {"organisation": "o.name", "country": "p.country", "year": YEAR, "rocket": "r.name"}
+# (selector, kwargs, the same question in hand-written SQL)
+AGGREGATIONS: list[tuple[str, dict[str, Any], str]] = [
+    (
+        "organisations",
+        {},
+        "SELECT o.name, COUNT(l.id) FROM missions_organisation o LEFT JOIN missions_launch l"
+        " ON l.organisation_id = o.id GROUP BY o.id ORDER BY o.name",
+    ),
+    (
+        "rockets_by_organisation",
+        {"organisation": "SpaceX"},
+        "SELECT r.status, r.name, COUNT(l.id), MIN(l.launched_at), MAX(l.launched_at) FROM missions_rocket r"
+        " JOIN missions_launch l ON l.rocket_id = r.id JOIN missions_organisation o ON o.id = l.organisation_id"
+        " WHERE o.name = 'SpaceX' GROUP BY r.id ORDER BY r.name",
+    ),
+    (
+        "total_cost_by_organisation",
+        {"organisation": "RVSN USSR"},
+        f"SELECT {PRICES} FROM missions_launch l JOIN missions_organisation o ON o.id = l.organisation_id"
+        " WHERE o.name = 'RVSN USSR'",
+    ),
+    (
+        "active_rockets",
+        {},
+        "SELECT r.name, o.name, COUNT(l.id) FROM missions_rocket r LEFT JOIN missions_launch l ON l.rocket_id = r.id"
+        " LEFT JOIN missions_organisation o ON o.id = l.organisation_id WHERE r.status = 'active'"
+        " GROUP BY r.name, o.name ORDER BY r.name, o.name",
+    ),
+    *[
+        (
+            "success_rates",
+            {"group_by": group},
+            f"SELECT {GROUP_SQL[group]} AS g, COUNT(l.id), COUNT(l.id) FILTER (WHERE l.mission_status = 'Success')"
+            f" {FROM_LAUNCH} GROUP BY g ORDER BY g",
+        )
+        for group in ("organisation", "rocket", "country", "year")
+    ],
+    ("launches_per_year", {}, f"SELECT {YEAR} AS y, COUNT(l.id) FROM missions_launch l GROUP BY y ORDER BY y"),
+    *[
+        (
+            "launches_per_year",
+            {"split_by": split},
+            f"SELECT {YEAR} AS y, {column} AS g, COUNT(l.id) {FROM_LAUNCH} GROUP BY y, g ORDER BY y, g",
+        )
+        for split, column in (("organisation", "o.name"), ("country", "p.country"), ("outcome", "l.mission_status"))
+    ],
+    *[
+        (
+            "spending",
+            {"group_by": group},
+            f"SELECT {GROUP_SQL[group]} AS g, {PRICES} {FROM_LAUNCH} GROUP BY g ORDER BY g",
+        )
+        for group in ("organisation", "country", "year")
+    ],
+]
+
+
+def django_setup(database_url: str) -> None:
+    """Configure Django for a database (the bench runs outside the test runner)."""
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+    import django
+
+    django.setup()
+
+
+def manage(*args: str, env: dict[str, str]) -> None:
+    """Run a management command in a child process."""
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def server_start(env: dict[str, str], workers: int) -> tuple[subprocess.Popen, str]:
+    """gunicorn on a free port, with throttles off and debug off."""
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        try:
+            urllib.request.urlopen(f"{base}/api/analyses/", timeout=1).read()
+            return server, base
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("the web server did not start")
+
+
+def post_json(url: str, payload: dict[str, Any]) -> dict[str, Any]:
+    request = urllib.request.Request(
+        url, data=json.dumps(payload).encode(), headers={"Content-Type": "application/json"}, method="POST"
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read())
+
+
+def bench_real_data(env: dict[str, str], base: str, runs: int) -> None:
+    """POST each analysis (refresh=true) and time until the worker has finished it."""
+    from analysis.models import Job
+
+    print(f"\n== POST to finished, real data ({runs} runs each, one rqworker) ==")
+    print(f"{'analysis':32} {'p50 ms':>8} {'p95 ms':>8} {'db p50 ms':>10}")
+    for analysis, params in REAL_DATA_JOBS:
+        client_ms, server_ms = [], []
+        for _ in range(runs):
+            started = time.perf_counter()
+            job_id = post_json(f"{base}/api/jobs/?refresh=true", {"analysis": analysis, "params": params})["id"]
+            while True:
+                job = Job.objects.filter(pk=job_id).values("status", "created_at", "finished_at").get()
+                if job["status"] in ("finished", "failed"):
+                    break
+                time.sleep(0.002)
+            client_ms.append((time.perf_counter() - started) * 1000)
+            server_ms.append((job["finished_at"] - job["created_at"]).total_seconds() * 1000)
+            assert job["status"] == "finished", f"{analysis} failed"
+        print(
+            f"{analysis:32} {statistics.median(client_ms):8.1f} {percentile(client_ms, 0.95):8.1f}"
+            f" {statistics.median(server_ms):10.1f}"
+        )
+
+
+def psql_ms(database_url: str, sql: str, repeat: int) -> float:
+    """Median time of a query as psql's \\timing reports it."""
+    script = "\\timing on\n" + f"{sql};\n" * repeat
+    output = subprocess.run(
+        ["psql", database_url, "-X", "-q", "-o", "/dev/null"], input=script, capture_output=True, text=True, check=True
+    ).stdout
+    times = [float(value) for value in re.findall(r"Time: ([\d.]+) ms", output)]
+    return statistics.median(times)
+
+
+def bench_million(database_url: str, repeat: int) -> None:
+    """Each aggregation's selector on 1,000,000 launches beside its hand-written SQL in psql."""
+    from django.db import connection
+
+    from analysis import selectors
+    from missions.models import Launch
+
+    print(f"\n== 1,000,000 launches: selector vs hand-written SQL in psql (median of {repeat}) ==")
+    print(f"{'aggregation':44} {'ORM ms':>9} {'psql ms':>9} {'ratio':>6}")
+    worst = 0.0
+    connection.ensure_connection()
+    assert Launch.objects.count() >= ONE_MILLION
+    for name, kwargs, sql in AGGREGATIONS:
+        selector = getattr(selectors, name)
+        selector(**kwargs)  # warm the cache as psql's first run does
+        times = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            selector(**kwargs)
+            times.append((time.perf_counter() - started) * 1000)
+        orm = statistics.median(times)
+        raw = psql_ms(database_url, sql, repeat + 1)
+        worst = max(worst, orm / raw)
+        label = name + (f"({', '.join(f'{k}={v}' for k, v in kwargs.items())})" if kwargs else "")
+        print(f"{label:44} {orm:9.1f} {raw:9.1f} {orm / raw:6.2f}")
+    print(f"worst ratio: {worst:.2f} (target <= 1.5)")
+
+
+def million_database_ready(database_url: str, env: dict[str, str]) -> None:
+    """Build the 1,000,000-launch database unless it is there."""
+    base, name = database_url.rsplit("/", 1)
+    subprocess.run(["psql", f"{base}/postgres", "-Xqc", f"CREATE DATABASE {name}"], capture_output=True)
+    count = subprocess.run(
+        ["psql", database_url, "-XAtc", "SELECT COUNT(*) FROM missions_launch"], capture_output=True, text=True
+    ).stdout.strip()
+    if count.isdigit() and int(count) >= ONE_MILLION:
+        return
+    print(f"building {database_url} with {ONE_MILLION:,} launches ...", flush=True)
+    big = ROOT / "var" / "bench" / "launches_1m.csv"
+    if not big.exists():
+        subprocess.run(
+            [sys.executable, "bench/synthetic.py", "--rows", str(ONE_MILLION), "--out", str(big)], cwd=ROOT, check=True
+        )
+    million_env = {**env, "DATABASE_URL": database_url}
+    manage("migrate", "--noinput", env=million_env)
+    manage("import_launches", str(big), env=million_env)
+
+
+def jobs_store(total: int) -> None:
+    """Exactly ``total`` finished jobs in the jobs table."""
+    from django.db import connection
+
+    from analysis.models import Job
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {Job._meta.db_table}")
+    rows = [
+        Job(
+            id=uuid.uuid4(),
+            analysis="organisations",
+            params={},
+            params_key="bench",
+            status="finished",
+            result=[{"organisation": "SpaceX", "launch_count": 100}],
+            columns=["organisation", "launch_count"],
+        )
+        for _ in range(total)
+    ]
+    Job.objects.bulk_create(rows, batch_size=5000)
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM ANALYZE {Job._meta.db_table}")
+
+
+def wrk(base: str, seconds: int) -> str:
+    output = subprocess.run(
+        ["wrk", "-t2", "-c16", f"-d{seconds}s", f"{base}/api/jobs/"], capture_output=True, text=True, check=True
+    ).stdout
+    return (
+        re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)
+        + " req/s, latency "
+        + (re.search(r"Latency\s+(\S+)", output).group(1))
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=20, help="POST-to-finished runs per analysis")
+    parser.add_argument("--repeat", type=int, default=5, help="runs of each query on 1,000,000 launches")
+    parser.add_argument("--wrk-seconds", type=int, default=10)
+    parser.add_argument("--web-workers", type=int, default=4)
+    parser.add_argument("--skip-1m", action="store_true")
+    parser.add_argument("--skip-wrk", action="store_true")
+    args = parser.parse_args()
+
+    database_url = os.environ.get("DATABASE_URL", "")
+    if not database_url.startswith("postgres") or not os.environ.get("REDIS_URL"):
+        sys.exit("Set DATABASE_URL (PostgreSQL) and REDIS_URL: the benchmark runs a real worker.")
+    million_url = os.environ.get("BENCH_1M_DATABASE_URL", database_url.rsplit("/", 1)[0] + "/sma_bench")
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.local",
+        "DEBUG": "false",
+        "API_THROTTLE_ANON": "none",
+        "API_THROTTLE_USER": "none",
+        "API_THROTTLE_JOB_SUBMIT": "none",
+        "LOG_LEVEL": "WARNING",
+    }
+    manage("migrate", "--noinput", env=env)
+    count = subprocess.run(
+        ["psql", database_url, "-XAtc", "SELECT COUNT(*) FROM missions_launch"], capture_output=True, text=True
+    ).stdout.strip()
+    if count != "4323":
+        manage("clear_launches", "--yes", env=env)
+        manage("import_launches", str(REAL_FILE), env=env)
+    if not args.skip_1m:
+        million_database_ready(million_url, env)
+
+    django_setup(database_url)
+    from analysis.models import Job
+
+    Job.objects.all().delete()
+    worker = subprocess.Popen([sys.executable, "manage.py", "rqworker", "analysis", "default"], cwd=ROOT, env=env)
+    server, base = server_start(env, args.web_workers)
+    try:
+        bench_real_data(env, base, args.runs)
+        if not args.skip_wrk:
+            print(f"\n== wrk GET /api/jobs/ ({args.web_workers} gunicorn workers, 2 threads, 16 connections) ==")
+            for total in (1_000, 100_000):
+                jobs_store(total)
+                print(f"{total:>7,} jobs: {wrk(base, args.wrk_seconds)}")
+            Job.objects.all().delete()
+    finally:
+        server.terminate()
+        worker.terminate()
+        server.wait()
+        worker.wait()
+    if not args.skip_1m:
+        from django.conf import settings
+        from django.db import connections
+
+        connections["default"].close()
+        settings.DATABASES["default"]["NAME"] = million_url.rsplit("/", 1)[1]
+        bench_million(million_url, args.repeat)
+
+
+if __name__ == "__main__":
+    main()
