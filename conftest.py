@@ -55,6 +55,14 @@ def postgres() -> None:
         pytest.skip("needs PostgreSQL: set DATABASE_URL")
 
 
+@pytest.fixture
+def empty_launches(db) -> None:
+    """Start a test with no launch data, whatever a session fixture committed (the test's rollback restores it)."""
+    from missions.services import launches_clear
+
+    launches_clear()
+
+
 @pytest.fixture(scope="session")
 def real_data(django_db_setup, django_db_blocker, mission_launches_csv):
     """The real mission_launches.csv imported once for the whole session, for read-only tests."""

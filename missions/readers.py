@@ -177,13 +177,14 @@ def open_launch_file(path: Path, *, forced_format: ImportFormat | None = None) -
         raise LaunchFileError(f"{path}: no such file")
     if path.stat().st_size == 0:
         raise LaunchFileError(f"{path}: the file is empty")
+    with path.open("rb") as handle:
+        if b"\x00" in handle.read(8192):
+            raise LaunchFileError(f"{path}:1: not a CSV file (binary content)")
     encoding = detect_encoding(path)
     with _open_text(path, encoding) as handle:
         first = handle.readline()
     if not first.strip():
         raise LaunchFileError(f"{path}:1: the file has no header row")
-    if "\x00" in first:
-        raise LaunchFileError(f"{path}:1: not a CSV file (binary content)")
     header = next(csv.reader([first]))
     if len(header) < 2:
         raise LaunchFileError(f"{path}:1: not a launch CSV file: the header has no comma-separated columns")
