@@ -2,12 +2,14 @@
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, TypedDict
 
-from django.db.models import Aggregate, Count, F, JSONField, Max, Min, Q, QuerySet
+from django.db import connection
+from django.db.models import Count, Max, Min, Q, QuerySet
+from django.utils.dateparse import parse_datetime
 
-from missions.models import Launch, MissionStatus
+from missions.models import Launch, LaunchSite, MissionStatus, Organisation, Pad
 
 from .artefacts import Artefacts
 from .map_render import map_html, map_png, success_colour
@@ -17,20 +19,6 @@ MAP_FILES = {"geojson": "application/geo+json", "html": "text/html", "png": "ima
 
 class MapUnavailable(Exception):
     """No map can be drawn: no launch matches, or none of the matching launches' sites has coordinates."""
-
-
-class DistinctList(Aggregate):
-    """The distinct values of a group as a JSON list (PostgreSQL jsonb_agg, SQLite json_group_array)."""
-
-    function = "JSONB_AGG"
-    allow_distinct = True
-    output_field = JSONField()
-
-    def __init__(self, expression: Any, **extra: Any) -> None:
-        super().__init__(expression, distinct=True, **extra)
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
-        return self.as_sql(compiler, connection, function="JSON_GROUP_ARRAY", **extra_context)
 
 
 class SiteRow(TypedDict):
@@ -82,33 +70,69 @@ def launch_site_stats(**filters: Any) -> list[SiteRow]:
     Sites are grouped by their coordinates, so the spellings of one site (Cape Canaveral AFS and SFS) make one
     marker; the sites without coordinates come back as one row whose latitude is None.
     """
-    rows = (
+    # One query in two steps: the launches are first counted per pad and organisation (integer keys, one hash
+    # aggregate), and only those few hundred rows are joined to the names and grouped per place. Collecting the
+    # distinct names over every joined launch instead takes five times as long on a million launches.
+    per_pad = (
         map_launches(**filters)
         .order_by()
-        .values(latitude=F("pad__site__latitude"), longitude=F("pad__site__longitude"))
+        .values("pad_id", "organisation_id")
         .annotate(
-            sites=DistinctList("pad__site__name"),
-            countries=DistinctList("pad__site__country"),
-            precision=Max("pad__site__coordinate_precision"),
             launches=Count("id"),
             successes=Count("id", filter=Q(mission_status=MissionStatus.SUCCESS)),
-            organisations=DistinctList("organisation__name"),
             first_launch=Min("launched_at"),
             last_launch=Max("launched_at"),
         )
-        .order_by("-launches", "latitude", "longitude")
     )
-    return [
-        {
-            **row,
-            "sites": sorted(row["sites"]),
-            "countries": sorted(row["countries"]),
-            "organisations": sorted(row["organisations"]),
-            "failures": row["launches"] - row["successes"],
-            "success_rate": round(row["successes"] / row["launches"], 4),
-        }
-        for row in rows
-    ]
+    per_pad_sql, params = per_pad.query.sql_with_params()
+    names = "JSONB_AGG" if connection.vendor == "postgresql" else "JSON_GROUP_ARRAY"
+    table = connection.ops.quote_name
+    sql = f"""
+        SELECT site.latitude, site.longitude, {names}(DISTINCT site.name), {names}(DISTINCT site.country),
+               MAX(site.coordinate_precision), SUM(per_pad.launches), SUM(per_pad.successes),
+               {names}(DISTINCT organisation.name), MIN(per_pad.first_launch), MAX(per_pad.last_launch)
+        FROM ({per_pad_sql}) AS per_pad
+        JOIN {table(Pad._meta.db_table)} AS pad ON pad.id = per_pad.pad_id
+        JOIN {table(LaunchSite._meta.db_table)} AS site ON site.id = pad.site_id
+        JOIN {table(Organisation._meta.db_table)} AS organisation ON organisation.id = per_pad.organisation_id
+        GROUP BY site.latitude, site.longitude
+        ORDER BY SUM(per_pad.launches) DESC, site.latitude, site.longitude
+    """  # the interpolated parts are table and function names, never input
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [_site_row(*row) for row in cursor.fetchall()]
+
+
+def _site_row(
+    latitude, longitude, sites, countries, precision, launches, successes, organisations, first, last
+) -> SiteRow:
+    """One place's row from the database's types (JSON lists come as text; SQLite's times too)."""
+    launches, successes = int(launches), int(successes)
+    return {
+        "latitude": latitude,
+        "longitude": longitude,
+        "sites": sorted(_json_list(sites)),
+        "countries": sorted(_json_list(countries)),
+        "precision": precision,
+        "launches": launches,
+        "successes": successes,
+        "failures": launches - successes,
+        "success_rate": round(successes / launches, 4),
+        "organisations": sorted(_json_list(organisations)),
+        "first_launch": _datetime(first),
+        "last_launch": _datetime(last),
+    }
+
+
+def _json_list(value: str | list[str]) -> list[str]:
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def _datetime(value: str | datetime) -> datetime:
+    if isinstance(value, datetime):
+        return value
+    parsed = parse_datetime(value)  # SQLite keeps UTC times as naive text
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def site_features(rows: list[SiteRow]) -> dict[str, Any]:
