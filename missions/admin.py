@@ -1,11 +1,114 @@
-"""Admin of the launch data: launch sites can have their coordinates corrected by hand."""
+"""Admin of the launch data: browse launches, see counts per organisation, rocket, site and pad, correct sites."""
 
 from django import forms
 from django.contrib import admin
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
 from .geocoding import site_coordinates_correct
-from .models import LaunchSite
+from .models import ImportRun, Launch, LaunchSite, Organisation, Pad, Rocket
+
+
+class LaunchCountMixin:
+    """Annotate each row with its number of launches, in the list query itself, and let people sort by it."""
+
+    launch_count_path = "launches"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).annotate(launch_count=Count(self.launch_count_path))
+
+    @admin.display(description="launches", ordering="launch_count")
+    def launch_count(self, obj) -> int:
+        return obj.launch_count
+
+
+class YearFilter(admin.SimpleListFilter):
+    """Launches of one year."""
+
+    title = "year"
+    parameter_name = "year"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        years = Launch.objects.dates("launched_at", "year", order="DESC")
+        return [(str(day.year), str(day.year)) for day in years]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        return queryset.filter(launched_at__year=int(self.value())) if self.value() else queryset
+
+
+class CountryFilter(admin.SimpleListFilter):
+    """Launches from one country."""
+
+    title = "country"
+    parameter_name = "country"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        countries = Pad.objects.order_by("country").values_list("country", flat=True).distinct()
+        return [(country, country) for country in countries]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        return queryset.filter(pad__country=self.value()) if self.value() else queryset
+
+
+@admin.register(Launch)
+class LaunchAdmin(admin.ModelAdmin):
+    """Every launch with its organisation, rocket, pad, time, price and outcome."""
+
+    list_display = ["launched_at", "organisation", "rocket", "mission", "pad", "price", "mission_status"]
+    list_select_related = ["organisation", "rocket", "pad"]
+    list_filter = [
+        "mission_status",
+        ("rocket__status", admin.ChoicesFieldListFilter),
+        ("organisation", admin.RelatedOnlyFieldListFilter),
+        CountryFilter,
+        YearFilter,
+    ]
+    search_fields = ["mission", "rocket__name", "organisation__name", "pad__location"]
+    date_hierarchy = "launched_at"
+    autocomplete_fields = ["organisation", "pad", "rocket"]
+    show_full_result_count = False  # the unfiltered count is a second full scan on large tables
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(LaunchCountMixin, admin.ModelAdmin):
+    """Launch providers with their number of launches."""
+
+    list_display = ["name", "launch_count"]
+    search_fields = ["name"]
+
+
+@admin.register(Rocket)
+class RocketAdmin(LaunchCountMixin, admin.ModelAdmin):
+    """Rockets with their status and number of launches."""
+
+    list_display = ["name", "status", "launch_count"]
+    list_filter = ["status"]
+    search_fields = ["name"]
+
+
+@admin.register(Pad)
+class PadAdmin(LaunchCountMixin, admin.ModelAdmin):
+    """Pads (the datasets' location strings) with their site and number of launches."""
+
+    list_display = ["location", "name", "site", "region", "country", "launch_count"]
+    list_select_related = ["site"]
+    list_filter = ["country"]
+    search_fields = ["location", "site__name"]
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(admin.ModelAdmin):
+    """The provenance of every import, read-only."""
+
+    list_display = ["started_at", "source", "format", "status", "rows", "created", "updated", "unchanged", "rejected"]
+    list_filter = ["status", "format"]
+    search_fields = ["source", "sha256"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: ImportRun | None = None) -> bool:
+        return False
 
 
 class LaunchSiteForm(forms.ModelForm):
@@ -26,10 +129,19 @@ class LaunchSiteForm(forms.ModelForm):
 
 
 @admin.register(LaunchSite)
-class LaunchSiteAdmin(admin.ModelAdmin):
+class LaunchSiteAdmin(LaunchCountMixin, admin.ModelAdmin):
     """Sites with where their coordinates came from; coordinates edited here are kept by every geocoding run."""
 
-    list_display = ["name", "country", "latitude", "longitude", "coordinate_source", "coordinate_precision"]
+    launch_count_path = "pads__launches"
+    list_display = [
+        "name",
+        "country",
+        "latitude",
+        "longitude",
+        "coordinate_source",
+        "coordinate_precision",
+        "launch_count",
+    ]
     list_filter = ["coordinate_source", "coordinate_precision", "country"]
     search_fields = ["name", "country"]
     form = LaunchSiteForm

@@ -1,69 +1,65 @@
-"""Correcting a launch site's coordinates by hand in the admin."""
+"""The admin: every list answers with the real data, in a number of queries that does not grow with the page."""
 
+import pandas as pd
 import pytest
-from django.test import Client
+from django.urls import reverse
 
-from missions.geocoding import sites_geocode
-from missions.models import LaunchSite
-from missions.services import launches_clear
+from missions.models import ImportRun, Launch, Organisation
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.usefixtures("real_data")
 
 
 @pytest.fixture
-def admin_client_(django_user_model) -> Client:
+def staff_client(client, django_user_model):
+    """A client signed in as a superuser."""
     user = django_user_model.objects.create_superuser("admin", "admin@example.com", "pw")
-    client = Client()
     client.force_login(user)
     return client
 
 
-@pytest.fixture
-def kennedy() -> LaunchSite:
-    launches_clear()  # rolled back with the test
-    LaunchSite.objects.create(name="Kennedy Space Center", country="USA")
-    sites_geocode()
-    return LaunchSite.objects.get()
+@pytest.mark.parametrize("model", ["launch", "organisation", "rocket", "pad", "launchsite", "importrun"])
+def test_every_changelist_answers(staff_client, model):
+    response = staff_client.get(reverse(f"admin:missions_{model}_changelist"))
 
-
-def change(client: Client, site: LaunchSite, **coordinates):
-    return client.post(f"/admin/missions/launchsite/{site.pk}/change/", coordinates)
-
-
-def test_coordinates_edited_in_the_admin_are_marked_manual_and_kept_by_geocoding(admin_client_, kennedy):
-    response = change(admin_client_, kennedy, latitude="28.5729", longitude="-80.649")
-    assert response.status_code == 302
-    sites_geocode(refresh=True)
-    kennedy.refresh_from_db()
-    assert (kennedy.latitude, kennedy.longitude, kennedy.coordinate_source, kennedy.coordinate_precision) == (
-        28.5729,
-        -80.649,
-        "manual",
-        "site",
-    )
-
-
-def test_clearing_both_coordinates_lets_geocoding_locate_the_site_again(admin_client_, kennedy):
-    change(admin_client_, kennedy, latitude="1", longitude="2")
-    assert change(admin_client_, kennedy, latitude="", longitude="").status_code == 302
-    kennedy.refresh_from_db()
-    assert (kennedy.latitude, kennedy.coordinate_source) == (None, "")
-    sites_geocode()
-    kennedy.refresh_from_db()
-    assert (kennedy.latitude, kennedy.longitude, kennedy.coordinate_source) == (28.6084, -80.6043, "gazetteer")
-
-
-@pytest.mark.parametrize(
-    ("latitude", "longitude", "message"),
-    [
-        ("28.5", "", "Give both latitude and longitude, or clear both to geocode the site again."),
-        ("91", "0", "Ensure this value is less than or equal to 90."),
-        ("0", "-181", "Ensure this value is greater than or equal to -180."),
-    ],
-)
-def test_the_admin_refuses_incomplete_or_impossible_coordinates(admin_client_, kennedy, latitude, longitude, message):
-    response = change(admin_client_, kennedy, latitude=latitude, longitude=longitude)
     assert response.status_code == 200
-    assert message in response.content.decode()
-    kennedy.refresh_from_db()
-    assert (kennedy.latitude, kennedy.coordinate_source) == (28.6084, "gazetteer")
+
+
+def test_launch_list_queries_do_not_grow_with_the_page(staff_client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(12):
+        response = staff_client.get(reverse("admin:missions_launch_changelist"), {"o": "-1"})
+    assert len(response.context["cl"].result_list) == 100
+
+
+def test_launch_filters_and_search_match_pandas(staff_client, mission_launches_csv):
+    frame = pd.read_csv(mission_launches_csv).drop_duplicates(subset=["Location", "Date"])
+    expected = frame[(frame["Organisation"] == "SpaceX") & frame["Date"].str.contains("2019")]
+    url = reverse("admin:missions_launch_changelist")
+
+    spacex = Organisation.objects.get(name="SpaceX")
+    by_year = staff_client.get(url, {"year": "2019", "organisation__id__exact": spacex.pk})
+    searched = staff_client.get(url, {"q": "Starlink"})
+
+    assert by_year.context["cl"].result_count == len(expected)
+    starlink = frame["Detail"].str.split(" | ", n=1, regex=False).str[1].str.contains("Starlink")
+    assert searched.context["cl"].result_count == starlink.sum()
+
+
+def test_organisation_list_shows_launch_counts(staff_client, mission_launches_csv):
+    response = staff_client.get(reverse("admin:missions_organisation_changelist"), {"q": "RVSN USSR"})
+
+    (row,) = response.context["cl"].result_list
+    frame = pd.read_csv(mission_launches_csv)
+    assert row.launch_count == (frame["Organisation"] == "RVSN USSR").sum() == Launch.objects.filter(
+        organisation__name="RVSN USSR"
+    ).count()
+
+
+def test_import_runs_are_read_only(staff_client):
+    run = ImportRun.objects.latest("pk")
+    url = reverse("admin:missions_importrun_change", args=[run.pk])
+
+    response = staff_client.post(url, {"source": "changed"})
+
+    assert response.status_code == 403
+    run.refresh_from_db()
+    assert run.source != "changed"
