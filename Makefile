@@ -46,7 +46,7 @@ bench: bench-import bench-api bench-jobs bench-maps ## Run every benchmark
 bench-jobs: venv ## Job benchmark: POST-to-finished, 1,000,000-launch aggregations vs psql, wrk (needs DATABASE_URL, REDIS_URL)
 	$(BIN)/python bench/jobs.py
 
-bench-import: venv ## Import benchmark: real file, 1,000,000 rows, COPY baseline (needs DATABASE_URL)
+bench-import: venv ## Import benchmark: real file, 1,000,000 rows, COPY baseline (needs PostgreSQL)
 	$(BIN)/python bench/import.py
 
 bench-api: venv ## API benchmark: gunicorn + wrk on the real data and on 1,000,000 launches (needs PostgreSQL, wrk)

@@ -1,0 +1,109 @@
+"""Import benchmark: the real file, a 1,000,000-row file against PostgreSQL's COPY, and the unchanged re-import.
+
+Each import runs as ``manage.py import_launches`` in its own process, timed from command start to summary, with
+its peak memory read from the kernel. It leaves the 1,000,000 launches in the database for the other benchmarks.
+
+    python bench/import.py [--database sma_bench] [--rows 1000000]
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psycopg2
+
+ROOT = Path(__file__).resolve().parent.parent
+SERVER = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+REAL_FILE = Path(os.environ.get("SHARED_DATA_DIR", ROOT.parent / "shared" / "data")) / "mission_launches.csv"
+
+
+def run_command(database_url: str, *args: str) -> tuple[float, int, str]:
+    """Run a manage.py command; return its wall time in seconds, its peak RSS in MB and its output."""
+    env = {**os.environ, "DATABASE_URL": database_url}
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    output = process.stdout.read().decode()
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    if status != 0:
+        raise SystemExit(f"manage.py {' '.join(args)} failed:\n{output}")
+    return elapsed, usage.ru_maxrss // 1024, output.strip().splitlines()[-1]
+
+
+def copy_baseline(database_url: str, path: Path) -> float:
+    """Load the file with PostgreSQL's own COPY into a plain table of text columns; return the seconds taken."""
+    with psycopg2.connect(database_url) as connection, connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_copy_baseline")
+        cursor.execute(
+            "CREATE TABLE bench_copy_baseline (a text, b text, organisation text, location text, date text, "
+            "detail text, rocket_status text, price text, mission_status text)"
+        )
+        connection.commit()
+        started = time.perf_counter()
+        with path.open() as handle:
+            cursor.copy_expert("COPY bench_copy_baseline FROM STDIN WITH (FORMAT csv, HEADER true)", handle)
+        connection.commit()
+        elapsed = time.perf_counter() - started
+        cursor.execute("DROP TABLE bench_copy_baseline")
+    return elapsed
+
+
+def ensure_database(name: str) -> str:
+    """Create the benchmark database if needed, migrate it, and return its URL."""
+    with psycopg2.connect(f"{SERVER}/postgres") as connection:
+        connection.autocommit = True
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            if not cursor.fetchone():
+                cursor.execute(f'CREATE DATABASE "{name}"')
+    url = f"{SERVER}/{name}"
+    run_command(url, "migrate", "--noinput")
+    return url
+
+
+def main() -> None:
+    """Run the benchmark and print its figures."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database", default="sma_bench_1m")
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--file", type=Path, default=ROOT / "var" / "bench" / "launches_1m.csv")
+    args = parser.parse_args()
+
+    url = ensure_database(args.database)
+    if not args.file.exists():
+        subprocess.run(
+            [sys.executable, "bench/synthetic.py", "--source", REAL_FILE, "--rows", str(args.rows), "--out", args.file],
+            cwd=ROOT,
+            check=True,
+        )
+
+    run_command(url, "clear_launches", "--yes")
+    real_seconds, real_mb, real_summary = run_command(url, "import_launches", str(REAL_FILE))
+    print(f"real file ({REAL_FILE.name}): {real_seconds:.2f} s from command start to summary, peak {real_mb} MB")
+    print(f"  {real_summary}")
+
+    run_command(url, "clear_launches", "--yes")
+    first_seconds, first_mb, first_summary = run_command(url, "import_launches", str(args.file))
+    again_seconds, again_mb, again_summary = run_command(url, "import_launches", str(args.file))
+    copy_seconds = copy_baseline(url, args.file)
+
+    rows = args.rows
+    print(f"{rows:,} rows, first import: {first_seconds:.2f} s, {rows / first_seconds:,.0f} rows/s, peak {first_mb} MB")
+    print(f"  {first_summary}")
+    print(f"{rows:,} rows, COPY into a plain table: {copy_seconds:.2f} s, {rows / copy_seconds:,.0f} rows/s")
+    print(f"import / COPY rows/s ratio: {copy_seconds / first_seconds:.2f} (target at least 0.33)")
+    print(
+        f"{rows:,} rows, unchanged re-import: {again_seconds:.2f} s, {rows / again_seconds:,.0f} rows/s, "
+        f"peak {again_mb} MB"
+    )
+    print(f"  {again_summary}")
+    print(f"database {args.database} now holds the {rows:,} launches")
+
+
+if __name__ == "__main__":
+    main()
