@@ -55,12 +55,13 @@ def copy_baseline(database_url: str, path: Path) -> float:
 
 def ensure_database(name: str) -> str:
     """Create the benchmark database if needed, migrate it, and return its URL."""
-    with psycopg2.connect(f"{SERVER}/postgres") as connection:
-        connection.autocommit = True
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-            if not cursor.fetchone():
-                cursor.execute(f'CREATE DATABASE "{name}"')
+    connection = psycopg2.connect(f"{SERVER}/postgres")
+    connection.autocommit = True  # CREATE DATABASE cannot run inside a transaction
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if not cursor.fetchone():
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    connection.close()
     url = f"{SERVER}/{name}"
     run_command(url, "migrate", "--noinput")
     return url
