@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from django.db import connections
+
 from .services import job_fail, job_run
 
 
@@ -10,6 +12,12 @@ def job_perform(job_id: str) -> None:
     job_run(job_id=job_id)
 
 
-def job_on_queue_failure(queued: Any, connection: Any, exc_type: Any, exc_value: Any, traceback: Any) -> None:
+def job_on_queue_failure(queued: Any, redis: Any, exc_type: Any, exc_value: Any, traceback: Any) -> None:
     """RQ failure callback: a job abandoned by a dead worker or timed out is marked failed."""
-    job_fail(job_id=queued.id, error=f"The worker failed the job: {exc_type.__name__}: {exc_value}")
+    try:
+        job_fail(job_id=queued.id, error=f"The worker failed the job: {exc_type.__name__}: {exc_value}")
+    finally:
+        # This may run in the worker's main process, which forks a work-horse per job: a connection left open
+        # there would be shared with the next horse. (Inside a transaction it runs in-process: leave it be.)
+        if not connections["default"].in_atomic_block:
+            connections.close_all()
