@@ -10,11 +10,12 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import AllowAny, IsAdminUser
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from . import selectors, services
-from .api.serializers import JobListSerializer, JobSerializer
-from .api.views import JobSubmitThrottle, job_submit
+from .api.serializers import JobSerializer, job_list_rows
+from .api.views import LIST_COLUMNS, JobSubmitThrottle, job_submit
 from .models import Job
 from .registry import ANALYSES
 
@@ -58,8 +59,8 @@ class LegacyJobListView(APIView):
         raw = request.query_params.get("limit", str(LIST_LIMIT))
         if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIST_LIMIT:
             raise ValidationError({"limit": [f"Must be a whole number from 1 to {MAX_LIST_LIMIT}."]})
-        jobs = selectors.jobs().defer("result", "error", "artefacts")[: int(raw)]
-        return Response(JobListSerializer(jobs, many=True, context={"request": request}).data)
+        jobs = selectors.jobs().values("id", *LIST_COLUMNS)[: int(raw)]
+        return Response(job_list_rows(jobs, jobs_url=reverse("job-list", request=request)))
 
 
 class LegacyJobView(APIView):

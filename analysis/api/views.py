@@ -18,6 +18,7 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import AllowAny, IsAdminUser
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.reverse import reverse
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -25,7 +26,10 @@ from analysis import selectors, services
 from analysis.models import Job, JobStatus, ResultEncoder
 from analysis.registry import ANALYSES, analysis_parameters
 
-from .serializers import AnalysisSerializer, JobCreateSerializer, JobListSerializer, JobSerializer
+from .serializers import AnalysisSerializer, JobCreateSerializer, JobListSerializer, JobSerializer, job_list_rows
+
+# The columns the job list reads besides the id, from which its "url" is built.
+LIST_COLUMNS = ["analysis", "params", "status", "data_version", "created_at", "started_at", "finished_at"]
 
 TRUE_VALUES, FALSE_VALUES = {"true", "1", "yes"}, {"false", "0", "no", ""}
 
@@ -141,11 +145,13 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Destro
     pagination_class = JobPagination
 
     def get_queryset(self) -> QuerySet[Job]:
-        jobs = selectors.jobs()
-        if self.action == "list":
-            # The list never shows results, which can be large.
-            return jobs.defer("result", "error", "artefacts")
-        return jobs
+        return selectors.jobs()
+
+    def list(self, request: Request) -> Response:
+        """Jobs newest first, without their results."""
+        rows = self.filter_queryset(self.get_queryset()).values("id", *LIST_COLUMNS)
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(job_list_rows(page, jobs_url=reverse("job-list", request=request)))
 
     def get_serializer_class(self) -> type:
         return JobListSerializer if self.action == "list" else JobSerializer

@@ -175,6 +175,21 @@ def test_job_list_is_newest_first_filterable_and_its_query_count_does_not_grow(c
     assert client.get("/api/jobs/?status=lost").status_code == 400
 
 
+def test_job_list_rows_equal_the_job_list_serializer(client, rf):
+    from analysis.api.serializers import JobListSerializer
+
+    job = Job.objects.create(analysis="spending", params={"group_by": "year"}, params_key="k")
+    job.mark_started(data_version=3)
+    job.mark_finished(result=[])
+    Job.objects.create(analysis="organisations", params={}, params_key="k")
+    request = rf.get("/api/jobs/")
+
+    listed = client.get("/api/jobs/").json()["results"]
+
+    assert listed == JobListSerializer(Job.objects.all(), many=True, context={"request": request}).data
+    assert client.get("/jobs").json() == listed
+
+
 def test_an_unknown_job_answers_404(client):
     assert client.get("/api/jobs/5b3a4f5e-0000-4000-8000-000000000000/").status_code == 404
     assert client.get("/api/jobs/not-a-uuid/").json() == {"detail": "Not found.", "errors": {}}
