@@ -44,11 +44,14 @@ MEDIAN = (
     " + PERCENTILE_DISC(0.5) WITHIN GROUP (ORDER BY l.price DESC)) / 2, 2)"
 )
 PRICES = f"COUNT(l.id), COUNT(l.price), SUM(l.price), ROUND(AVG(l.price), 2), {MEDIAN}"
-FROM_LAUNCH = (
-    "FROM missions_launch l JOIN missions_organisation o ON o.id = l.organisation_id"
-    " JOIN missions_pad p ON p.id = l.pad_id JOIN missions_rocket r ON r.id = l.rocket_id"
-)
-GROUP_SQL = {"organisation": "o.name", "country": "p.country", "year": YEAR, "rocket": "r.name"}
+# Each grouping's column and the join it needs, as one would write them by hand.
+GROUP_SQL = {
+    "organisation": ("o.name", "JOIN missions_organisation o ON o.id = l.organisation_id"),
+    "rocket": ("r.name", "JOIN missions_rocket r ON r.id = l.rocket_id"),
+    "country": ("p.country", "JOIN missions_pad p ON p.id = l.pad_id"),
+    "year": (YEAR, ""),
+    "outcome": ("l.mission_status", ""),
+}
 # (selector, kwargs, the same question in hand-written SQL)
 AGGREGATIONS: list[tuple[str, dict[str, Any], str]] = [
     (
@@ -81,8 +84,8 @@ AGGREGATIONS: list[tuple[str, dict[str, Any], str]] = [
         (
             "success_rates",
             {"group_by": group},
-            f"SELECT {GROUP_SQL[group]} AS g, COUNT(l.id), COUNT(l.id) FILTER (WHERE l.mission_status = 'Success')"
-            f" {FROM_LAUNCH} GROUP BY g ORDER BY g",
+            f"SELECT {GROUP_SQL[group][0]} AS g, COUNT(l.id), COUNT(l.id) FILTER (WHERE l.mission_status = 'Success')"
+            f" FROM missions_launch l {GROUP_SQL[group][1]} GROUP BY g ORDER BY g",
         )
         for group in ("organisation", "rocket", "country", "year")
     ],
@@ -91,15 +94,17 @@ AGGREGATIONS: list[tuple[str, dict[str, Any], str]] = [
         (
             "launches_per_year",
             {"split_by": split},
-            f"SELECT {YEAR} AS y, {column} AS g, COUNT(l.id) {FROM_LAUNCH} GROUP BY y, g ORDER BY y, g",
+            f"SELECT {YEAR} AS y, {GROUP_SQL[split][0]} AS g, COUNT(l.id) FROM missions_launch l {GROUP_SQL[split][1]}"
+            " GROUP BY y, g ORDER BY y, g",
         )
-        for split, column in (("organisation", "o.name"), ("country", "p.country"), ("outcome", "l.mission_status"))
+        for split in ("organisation", "country", "outcome")
     ],
     *[
         (
             "spending",
             {"group_by": group},
-            f"SELECT {GROUP_SQL[group]} AS g, {PRICES} {FROM_LAUNCH} GROUP BY g ORDER BY g",
+            f"SELECT {GROUP_SQL[group][0]} AS g, {PRICES} FROM missions_launch l {GROUP_SQL[group][1]}"
+            " GROUP BY g ORDER BY g",
         )
         for group in ("organisation", "country", "year")
     ],
