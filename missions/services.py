@@ -5,7 +5,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -195,6 +198,8 @@ class _LaunchWriter:
         self.pads: dict[str, int] = dict(Pad.objects.values_list("location", "id"))
         self.newest_rocket_status: dict[str, tuple[pd.Timestamp, str]] = {}
         self.lookups_changed = False
+        self.key_hashes: list[np.ndarray] = []
+        self.staged_rows = 0
         timestamp = "timestamp with time zone" if self.vendor == "postgresql" else "text"
         with connection.cursor() as cursor:
             if self.vendor == "postgresql":
@@ -212,15 +217,15 @@ class _LaunchWriter:
         """Create the organisations, rockets and pads a chunk names and load its rows into the staging table."""
         if frame.empty:
             return
+        self.staged_rows += len(frame)
         self._remember_rocket_statuses(frame)
+        self._note_keys(frame)
         staged = pd.DataFrame(
             {
                 "line": frame["line"],
-                "organisation_id": frame["organisation"].map(
-                    self._ids(self.organisations, frame["organisation"], self._create_organisations)
-                ),
-                "pad_id": frame["location"].map(self._ids(self.pads, frame["location"], self._create_pads)),
-                "rocket_id": frame["rocket"].map(self._ids(self.rockets, frame["rocket"], self._create_rockets)),
+                "organisation_id": self._ids(self.organisations, frame["organisation"], self._create_organisations),
+                "pad_id": self._ids(self.pads, frame["location"], self._create_pads),
+                "rocket_id": self._ids(self.rockets, frame["rocket"], self._create_rockets),
                 "mission": frame["mission"],
                 "launched_at": frame["launched_at"],
                 "time_precision": frame["time_precision"],
@@ -229,9 +234,13 @@ class _LaunchWriter:
             }
         )
         if self.vendor == "postgresql":
-            # COPY is PostgreSQL's bulk path: one round trip per chunk instead of one statement per row.
-            buffer = io.StringIO()
-            staged.to_csv(buffer, index=False, header=False, date_format="%Y-%m-%d %H:%M:%S+00")
+            # COPY is PostgreSQL's bulk path, fed by Arrow's CSV writer, which formats far faster than to_csv.
+            buffer = io.BytesIO()
+            pa_csv.write_csv(
+                pa.Table.from_pandas(staged, preserve_index=False),
+                buffer,
+                pa_csv.WriteOptions(include_header=False, quoting_style="needed"),
+            )
             buffer.seek(0)
             with connection.cursor() as cursor:
                 cursor.cursor.copy_expert(
@@ -244,8 +253,14 @@ class _LaunchWriter:
             with connection.cursor() as cursor:
                 cursor.executemany(f"INSERT INTO launch_staging VALUES ({placeholders})", list(rows))
 
+    def _note_keys(self, frame: pd.DataFrame) -> None:
+        """Hash each row's natural key, so that the exact repeat check runs only when two hashes meet."""
+        self.key_hashes.append(pd.util.hash_pandas_object(frame[["location", "launched_at"]], index=False).to_numpy())
+
     def find_repeats(self) -> tuple[list[dict[str, int]], list[RowError]]:
         """Drop rows that repeat an earlier row; an exact repeat is a duplicate, a different one is rejected."""
+        if not self.key_hashes or pd.Index(np.concatenate(self.key_hashes)).is_unique:
+            return [], []
         columns = ", ".join(f"s.{column}" for column in STAGING_COLUMNS[1:])
         first_columns = ", ".join(f"f.{column}" for column in STAGING_COLUMNS[1:])
         with connection.cursor() as cursor:
@@ -289,26 +304,27 @@ class _LaunchWriter:
                 WHERE l.pad_id = s.pad_id AND l.launched_at = s.launched_at AND ({changed})"""
             )
             updated = cursor.rowcount
-            cursor.execute(f"SELECT COUNT(*) {new_rows}")
-            (created,) = cursor.fetchone()
-            with self._bulk_load(rows=created):
+            # A file larger than the table holds mostly new launches: load it in bulk.
+            bulk = self.staged_rows >= BULK_LOAD_ROWS and self.staged_rows > Launch.objects.count()
+            with self._bulk_load(enabled=bulk):
                 # In natural-key order the unique index grows at its right edge instead of at random pages.
                 cursor.execute(
                     f"INSERT INTO missions_launch ({inserted}) "
                     f"SELECT {inserted} {new_rows} ORDER BY s.pad_id, s.launched_at"
                 )
+                created = cursor.rowcount
             cursor.execute("DROP TABLE launch_staging")
         return created, updated
 
     @contextmanager
-    def _bulk_load(self, *, rows: int) -> Iterator[None]:
+    def _bulk_load(self, *, enabled: bool) -> Iterator[None]:
         """Around a large insert on PostgreSQL, drop the secondary indexes and foreign keys, then restore them.
 
         Maintaining several B-trees and three foreign-key triggers row by row costs many times more than building
         each index once and validating each key with one join; the DDL is transactional, so a failed import still
         leaves every index and constraint in place.
         """
-        if self.vendor != "postgresql" or rows < BULK_LOAD_ROWS:
+        if self.vendor != "postgresql" or not enabled:
             yield
             return
         table = Launch._meta.db_table
@@ -341,13 +357,14 @@ class _LaunchWriter:
         """Whether the import changed the launch data that analyses read."""
         return bool(summary.created or summary.updated or self.lookups_changed)
 
-    def _ids(self, known: dict[str, int], names: pd.Series, create: Callable[[list[str]], None]) -> dict[str, int]:
-        """Make sure every name of a chunk has a row, creating the missing ones in one go."""
-        missing = [name for name in names.unique() if name not in known]
+    def _ids(self, known: dict[str, int], names: pd.Series, create: Callable[[list[str]], None]) -> np.ndarray:
+        """The row id of every name of a chunk, creating the missing rows in one go."""
+        codes, uniques = pd.factorize(names)
+        missing = [name for name in uniques if name not in known]
         if missing:
             create(missing)
             self.lookups_changed = True
-        return known
+        return np.array([known[name] for name in uniques], dtype=np.int64)[codes]
 
     def _create_organisations(self, names: list[str]) -> None:
         """Create organisations a chunk names for the first time."""
