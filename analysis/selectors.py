@@ -243,9 +243,14 @@ def _money(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def jobs() -> QuerySet[Job]:
-    """Every job, newest first."""
-    return Job.objects.order_by("-created_at", "-id")
+def jobs(*, status: str | None = None, analysis: str | None = None) -> QuerySet[Job]:
+    """Jobs newest first, optionally of one status and one analysis."""
+    found = Job.objects.order_by("-created_at", "-id")
+    if status:
+        found = found.filter(status=status)
+    if analysis:
+        found = found.filter(analysis=analysis)
+    return found
 
 
 def job_find_reusable(*, analysis: str, params_key: str, data_version: int) -> Job | None:

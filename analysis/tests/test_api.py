@@ -172,7 +172,10 @@ def test_job_list_is_newest_first_filterable_and_its_query_count_does_not_grow(c
     finished = client.get("/api/jobs/?status=finished&analysis=spending&page_size=100").json()["results"]
     assert len(finished) == 5
     assert {(job["status"], job["analysis"]) for job in finished} == {("finished", "spending")}
-    assert client.get("/api/jobs/?status=lost").status_code == 400
+    assert client.get("/api/jobs/?status=lost").json() == {
+        "detail": "Invalid input.",
+        "errors": {"status": ["Choose one of queued, started, finished, failed."]},
+    }
 
 
 def test_job_list_rows_equal_the_job_list_serializer(client, rf):
