@@ -5,6 +5,8 @@ from typing import Any
 from urllib.parse import unquote
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import AllowAny, IsAdminUser
@@ -14,7 +16,7 @@ from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from . import selectors, services
-from .api.serializers import JobSerializer, job_list_rows
+from .api.serializers import JobListSerializer, JobSerializer, job_list_rows
 from .api.views import LIST_COLUMNS, JobSubmitThrottle, job_submit
 from .models import Job
 from .registry import ANALYSES
@@ -55,6 +57,14 @@ def legacy_route_parse(route: str) -> tuple[str, dict[str, Any]]:
 class LegacyJobListView(APIView):
     """``GET /jobs``: the newest jobs (``?limit=``, 100 by default, at most 1000)."""
 
+    @extend_schema(
+        operation_id="legacy_jobs_list",
+        summary="The newest jobs (the original service's route)",
+        parameters=[
+            OpenApiParameter("limit", OpenApiTypes.INT, description=f"1 to {MAX_LIST_LIMIT}, default {LIST_LIMIT}")
+        ],
+        responses={200: JobListSerializer(many=True)},
+    )
     def get(self, request: Request) -> Response:
         raw = request.query_params.get("limit", str(LIST_LIMIT))
         if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIST_LIMIT:
@@ -73,6 +83,11 @@ class LegacyJobView(APIView):
         throttles = super().get_throttles()
         return [*throttles, JobSubmitThrottle()] if self.request.method == "POST" else throttles
 
+    @extend_schema(
+        operation_id="legacy_job_retrieve",
+        summary="A job's status and result (the original service's route; {route} is the job id)",
+        responses={200: JobSerializer},
+    )
     def get(self, request: Request, route: str) -> Response:
         job = selectors.jobs().filter(pk=_job_id(route)).first()
         if job is None:
@@ -80,6 +95,12 @@ class LegacyJobView(APIView):
         job = services.job_reconcile(job=job)
         return Response(JobSerializer(job, context={"request": request}).data)
 
+    @extend_schema(
+        operation_id="legacy_job_submit",
+        summary="Queue one of the original service's job routes, e.g. get_rockets_by_org-SpaceX",
+        request=None,
+        responses={200: JobSerializer, 202: JobSerializer},
+    )
     def post(self, request: Request, route: str) -> Response:
         analysis, params = legacy_route_parse(route)
         job, reused = job_submit(request, {"analysis": analysis, "params": params})
@@ -96,6 +117,11 @@ class LegacyJobClearView(APIView):
 
     permission_classes = [IsAdminUser]
 
+    @extend_schema(
+        operation_id="legacy_jobs_clear",
+        summary="Delete every job (staff; the original service's route)",
+        responses={200: OpenApiTypes.OBJECT},
+    )
     def delete(self, request: Request) -> Response:
         return Response({"deleted": services.jobs_clear()})
 

@@ -207,4 +207,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "status" field with its own choices: give each choice set its own schema name.
+    "ENUM_NAME_OVERRIDES": {
+        "RocketStatusEnum": "missions.models.RocketStatus",
+        "ImportStatusEnum": "missions.models.ImportStatus",
+        "JobStatusEnum": "analysis.models.JobStatus",
+    },
 }
