@@ -6,13 +6,14 @@ from datetime import UTC, datetime
 from typing import Any, TypedDict
 
 from django.db import connection
-from django.db.models import Count, Max, Min, Q, QuerySet
+from django.db.models import Count, Max, Min, Q
 from django.utils.dateparse import parse_datetime
 
-from missions.models import Launch, LaunchSite, MissionStatus, Organisation, Pad
+from missions.models import LaunchSite, MissionStatus, Organisation, Pad
 
 from .artefacts import Artefacts
 from .map_render import map_html, map_png, success_colour
+from .selectors import launches_filtered
 
 MAP_FILES = {"geojson": "application/geo+json", "html": "text/html", "png": "image/png"}
 
@@ -38,32 +39,6 @@ class SiteRow(TypedDict):
     last_launch: datetime
 
 
-def map_launches(
-    *,
-    organisation: str | None = None,
-    country: str | None = None,
-    year_from: int | None = None,
-    year_to: int | None = None,
-    mission_status: str | None = None,
-    rocket_status: str | None = None,
-) -> QuerySet[Launch]:
-    """The launches a map shows, filtered by organisation, pad country, year range and outcome."""
-    launches = Launch.objects.all()
-    if organisation:
-        launches = launches.filter(organisation__name=organisation)
-    if country:
-        launches = launches.filter(pad__country__iexact=country)
-    if year_from is not None:
-        launches = launches.filter(launched_at__year__gte=year_from)
-    if year_to is not None:
-        launches = launches.filter(launched_at__year__lte=year_to)
-    if mission_status:
-        launches = launches.filter(mission_status=mission_status)
-    if rocket_status:
-        launches = launches.filter(rocket__status=rocket_status)
-    return launches
-
-
 def launch_site_stats(**filters: Any) -> list[SiteRow]:
     """Per located place: launches, successes, failures, success rate, organisations, first and last launch.
 
@@ -74,7 +49,7 @@ def launch_site_stats(**filters: Any) -> list[SiteRow]:
     # aggregate), and only those few hundred rows are joined to the names and grouped per place. Collecting the
     # distinct names over every joined launch instead takes five times as long on a million launches.
     per_pad = (
-        map_launches(**filters)
+        launches_filtered(**filters)
         .order_by()
         .values("pad_id", "organisation_id")
         .annotate(

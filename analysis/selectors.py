@@ -132,7 +132,7 @@ def active_rockets() -> list[ActiveRocketRow]:
     )
 
 
-def launches(
+def launches_filtered(
     *,
     organisation: str | None = None,
     country: str | None = None,
@@ -140,8 +140,8 @@ def launches(
     year_to: int | None = None,
     mission_status: str | None = None,
     rocket_status: str | None = None,
-) -> QuerySet:
-    """The launch records, oldest first, as flat rows for export, optionally filtered."""
+) -> QuerySet[Launch]:
+    """The launches of one organisation, pad country, year range, outcome and rocket status (each optional)."""
     rows = Launch.objects.all()
     if organisation:
         rows = rows.filter(organisation__name=organisation)
@@ -155,6 +155,12 @@ def launches(
         rows = rows.filter(mission_status=mission_status)
     if rocket_status:
         rows = rows.filter(rocket__status=rocket_status)
+    return rows
+
+
+def launches(**filters: Any) -> QuerySet:
+    """The launch records, oldest first, as flat rows for export, optionally filtered (see ``launches_filtered``)."""
+    rows = launches_filtered(**filters)
     return rows.order_by("launched_at", "id").values(
         "launched_at",
         "time_precision",

@@ -136,7 +136,8 @@ if REDIS_URL:
 else:
     import fakeredis
 
-    # django-rq builds a redis.Redis from HOST/PORT plus REDIS_CLIENT_KWARGS: a fakeredis pool makes it in-process.
+    # django-rq builds a redis.Redis from HOST/PORT plus REDIS_CLIENT_KWARGS: a fakeredis pool makes it in-process
+    # (lupa gives fakeredis the Lua scripting that some RQ operations use).
     _rq_queue = {
         "HOST": "localhost",
         "PORT": 6379,
