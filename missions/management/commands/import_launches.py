@@ -10,6 +10,8 @@ from missions.services import ImportFailed, launches_import
 
 
 class Command(BaseCommand):
+    # A data command needs no URL or admin checks, which would import every view before the work starts.
+    requires_system_checks: list[str] = []
     help = (
         "Import launches from a CSV file path or http(s) URL (default: the configured LAUNCH_DATA_URL). "
         "The format (Kaggle mission_launches, Kaggle Space_Corrected or Maven space_missions) is detected."
