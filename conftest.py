@@ -78,7 +78,11 @@ def real_data(django_db_setup, django_db_blocker, mission_launches_csv):
 
 @pytest.fixture(autouse=True)
 def _throttle_history_cleared() -> None:
-    """Each test starts with no request history, so that API throttling never leaks from one test into another."""
+    """Each test starts with no request history and no cached answers, so that neither leaks between tests.
+
+    A test's rollback takes the data version back, so an answer cached in one test could match the next one's key.
+    """
     from django.core.cache import caches
 
     caches["throttle"].clear()
+    caches["api"].clear()

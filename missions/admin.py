@@ -6,7 +6,23 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
 from .geocoding import site_coordinates_correct
-from .models import ImportRun, Launch, LaunchSite, Organisation, Pad, Rocket
+from .models import DataVersion, ImportRun, Launch, LaunchSite, Organisation, Pad, Rocket
+
+
+class DataVersionAdminMixin:
+    """Edits made here change the launch data: bump its version, so cached answers and analyses are not reused."""
+
+    def save_model(self, request: HttpRequest, obj, form: forms.ModelForm, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        DataVersion.bump()
+
+    def delete_model(self, request: HttpRequest, obj) -> None:
+        super().delete_model(request, obj)
+        DataVersion.bump()
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        super().delete_queryset(request, queryset)
+        DataVersion.bump()
 
 
 class LaunchCountMixin:
@@ -51,7 +67,7 @@ class CountryFilter(admin.SimpleListFilter):
 
 
 @admin.register(Launch)
-class LaunchAdmin(admin.ModelAdmin):
+class LaunchAdmin(DataVersionAdminMixin, admin.ModelAdmin):
     """Every launch with its organisation, rocket, pad, time, price and outcome."""
 
     list_display = ["launched_at", "organisation", "rocket", "mission", "pad", "price", "mission_status"]
@@ -70,7 +86,7 @@ class LaunchAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(LaunchCountMixin, admin.ModelAdmin):
+class OrganisationAdmin(DataVersionAdminMixin, LaunchCountMixin, admin.ModelAdmin):
     """Launch providers with their number of launches."""
 
     list_display = ["name", "launch_count"]
@@ -78,7 +94,7 @@ class OrganisationAdmin(LaunchCountMixin, admin.ModelAdmin):
 
 
 @admin.register(Rocket)
-class RocketAdmin(LaunchCountMixin, admin.ModelAdmin):
+class RocketAdmin(DataVersionAdminMixin, LaunchCountMixin, admin.ModelAdmin):
     """Rockets with their status and number of launches."""
 
     list_display = ["name", "status", "launch_count"]
@@ -87,7 +103,7 @@ class RocketAdmin(LaunchCountMixin, admin.ModelAdmin):
 
 
 @admin.register(Pad)
-class PadAdmin(LaunchCountMixin, admin.ModelAdmin):
+class PadAdmin(DataVersionAdminMixin, LaunchCountMixin, admin.ModelAdmin):
     """Pads (the datasets' location strings) with their site and number of launches."""
 
     list_display = ["location", "name", "site", "region", "country", "launch_count"]
@@ -129,7 +145,7 @@ class LaunchSiteForm(forms.ModelForm):
 
 
 @admin.register(LaunchSite)
-class LaunchSiteAdmin(LaunchCountMixin, admin.ModelAdmin):
+class LaunchSiteAdmin(DataVersionAdminMixin, LaunchCountMixin, admin.ModelAdmin):
     """Sites with where their coordinates came from; coordinates edited here are kept by every geocoding run."""
 
     launch_count_path = "pads__launches"

@@ -18,7 +18,7 @@ from geopy.extra.rate_limiter import RateLimiter
 from geopy.geocoders import Nominatim
 
 from missions.locations import location_parse
-from missions.models import CoordinatePrecision, CoordinateSource, LaunchSite
+from missions.models import CoordinatePrecision, CoordinateSource, DataVersion, LaunchSite
 
 logger = logging.getLogger(__name__)
 
@@ -161,10 +161,12 @@ def sites_geocode(*, refresh: bool = False, geocoder: SiteGeocoder | None = None
             .filter(pk__in=[site.pk for site in changed], coordinate_source=CoordinateSource.MANUAL)
             .values_list("pk", flat=True)
         )
+        located = [site for site in changed if site.pk not in corrected]
         LaunchSite.objects.bulk_update(
-            [site for site in changed if site.pk not in corrected],
-            ["latitude", "longitude", "coordinate_source", "coordinate_precision", "located_at"],
+            located, ["latitude", "longitude", "coordinate_source", "coordinate_precision", "located_at"]
         )
+        if located:
+            DataVersion.bump()
     summary.calls, summary.nominatim_calls = geocoder.calls, geocoder.nominatim_calls
     return summary
 
@@ -180,5 +182,7 @@ def site_coordinates_correct(*, site: LaunchSite, latitude: float | None, longit
     else:
         site.coordinate_source, site.coordinate_precision = CoordinateSource.MANUAL, CoordinatePrecision.SITE
         site.located_at = timezone.now()
-    site.save(update_fields=["latitude", "longitude", "coordinate_source", "coordinate_precision", "located_at"])
+    with transaction.atomic():
+        site.save(update_fields=["latitude", "longitude", "coordinate_source", "coordinate_precision", "located_at"])
+        DataVersion.bump()
     return site

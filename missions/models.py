@@ -1,6 +1,7 @@
 """Launch records as imported from the public launch datasets."""
 
 from django.db import models
+from django.utils import timezone
 
 
 class MissionStatus(models.TextChoices):
@@ -182,10 +183,16 @@ class ImportRun(models.Model):
 
 
 class DataVersion(models.Model):
-    """A single row whose number changes whenever an import or a clear changes the launches."""
+    """A single row whose number changes whenever the launch data changes (import, clear, geocoding, admin edit)."""
 
     number = models.PositiveBigIntegerField(default=0)
     changed_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
         return f"data version {self.number}"
+
+    @classmethod
+    def bump(cls) -> None:
+        """Record that the launch data changed, so that answers and analyses of the old data are not reused."""
+        cls.objects.get_or_create(pk=1)
+        cls.objects.filter(pk=1).update(number=models.F("number") + 1, changed_at=timezone.now())

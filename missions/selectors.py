@@ -3,7 +3,7 @@
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from decimal import Decimal
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from django.db.models import Count, F, FloatField, Max, Min, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Cast, ExtractYear, NullIf
@@ -53,12 +53,17 @@ def data_version() -> int:
 
 
 def launch_list() -> QuerySet[Launch]:
-    """Launches as rows (dicts) with the names of their organisation, rocket, pad and site, newest first.
+    """Every launch, newest first, in one direction so that the (launched_at, id) index serves it backwards."""
+    return Launch.objects.order_by("-launched_at", "-id")
+
+
+def launch_rows(launches: QuerySet[Launch]) -> QuerySet:
+    """Launches as rows (dicts) with the names of their organisation, rocket, pad and site.
 
     One query with the joins; rows rather than model instances, since building four objects per launch would cost
     more than the query itself.
     """
-    return Launch.objects.values(
+    return launches.values(
         "id",
         "launched_at",
         "time_precision",
@@ -76,7 +81,27 @@ def launch_list() -> QuerySet[Launch]:
         site_id=F("pad__site_id"),
         site_name=F("pad__site__name"),
         country=F("pad__country"),
-    ).order_by("-launched_at", "-id")  # one direction, so the (launched_at, id) index serves it backwards
+    )
+
+
+class LaunchPages:
+    """What a paginator pages: it counts the filtered launches without the joins that only the rows need, and
+    turns the slice of one page into rows."""
+
+    def __init__(self, launches: QuerySet[Launch]) -> None:
+        self.launches = launches
+
+    @property
+    def ordered(self) -> bool:
+        """Whether the launches have an order (the paginator warns about unordered pages)."""
+        return self.launches.ordered
+
+    def count(self) -> int:
+        """How many launches match."""
+        return self.launches.count()
+
+    def __getitem__(self, page: slice) -> list[dict[str, Any]]:
+        return list(launch_rows(self.launches[page]))
 
 
 def launch_original_rows(*, launches: QuerySet[Launch] | None = None) -> Iterator[OriginalLaunch]:

@@ -10,7 +10,6 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 from django.db import connection, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from .geocoding import sites_geocode
@@ -73,12 +72,6 @@ class _Rollback(Exception):
     """Raised inside the import transaction to undo it."""
 
 
-def data_version_bump() -> None:
-    """Record that the launch data changed, so that cached analyses on the old data are not reused."""
-    DataVersion.objects.get_or_create(pk=1)
-    DataVersion.objects.filter(pk=1).update(number=F("number") + 1, changed_at=timezone.now())
-
-
 def launches_import(
     *,
     source: str | None = None,
@@ -119,7 +112,7 @@ def launches_import(
             summary.unchanged = summary.rows - len(duplicates) - _rejected_rows(summary) - summary.created
             summary.unchanged -= summary.updated
             if writer.changed_anything(summary) and not dry_run:
-                data_version_bump()
+                DataVersion.bump()
             if dry_run:
                 raise _Rollback
     except _Rollback:
@@ -150,7 +143,7 @@ def launches_clear() -> dict[str, int]:
         deleted["pads"] = Pad.objects.all().delete()[0]
         deleted["sites"] = LaunchSite.objects.all().delete()[0]
         if any(deleted.values()):
-            data_version_bump()
+            DataVersion.bump()
     return deleted
 
 

@@ -9,7 +9,7 @@ from rq.job import Job as QueueJob
 
 from analysis import services
 from analysis.models import Job, JobStatus
-from missions.services import data_version_bump
+from missions.models import DataVersion
 
 from .conftest import work
 
@@ -72,7 +72,7 @@ def test_refresh_or_changed_data_runs_the_analysis_again(few_launches):
     first.mark_finished(result=[])
 
     refreshed = services.job_create(analysis="spending", params=params, refresh=True)
-    data_version_bump()
+    DataVersion.bump()
     after_import = services.job_create(analysis="spending", params=params)
 
     assert refreshed.reused is False and refreshed.job.pk != first.pk

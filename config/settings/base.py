@@ -197,7 +197,15 @@ REST_FRAMEWORK = {
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
     "throttle": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "throttle"},
+    # API answers keyed by the data version (each web process keeps its own).
+    "api": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "api",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
 }
+# Seconds a JSON answer of the launch data API may be served from the cache; 0 turns the cache off.
+API_CACHE_SECONDS = int(os.environ.get("API_CACHE_SECONDS", "300"))
 SPECTACULAR_SETTINGS = {
     "TITLE": "Space Mission Analysis API",
     "DESCRIPTION": "Every space launch since Sputnik: launches, organisations, rockets, sites and analyses.",

@@ -45,7 +45,7 @@ class LaunchSerializer(serializers.Serializer):
     country = serializers.CharField()
 
     def to_representation(self, launch: dict[str, Any]) -> dict[str, Any]:
-        """A row of ``launch_list()`` as it is, renamed: field-by-field serialization would cost more than the query."""
+        """A row of ``launch_rows()`` as it is, renamed: field-by-field serialization would cost more than the query."""
         price = launch["price"]
         return {
             "id": launch["id"],
