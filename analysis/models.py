@@ -8,6 +8,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 
+from missions.models import VersionCounter
+
 
 class ResultEncoder(DjangoJSONEncoder):
     """JSON of results: decimals (prices to the cent) as numbers, as the API shows prices; dates in ISO 8601."""
@@ -71,6 +73,7 @@ class Job(models.Model):
         self.started_at = timezone.now()
         self.data_version = data_version
         self.save(update_fields=["status", "started_at", "data_version"])
+        JobListVersion.bump()
 
     def mark_finished(self, *, result: Any = None, artefacts: dict[str, str] | None = None) -> None:
         """Record the outcome of a successful run."""
@@ -81,6 +84,7 @@ class Job(models.Model):
         self.artefacts = artefacts or {}
         self.finished_at = timezone.now()
         self.save(update_fields=["status", "result", "columns", "artefacts", "finished_at"])
+        JobListVersion.bump()
 
     @property
     def ordered_result(self) -> Any:
@@ -98,3 +102,8 @@ class Job(models.Model):
         self.error = error
         self.finished_at = timezone.now()
         self.save(update_fields=["status", "result", "error", "finished_at"])
+        JobListVersion.bump()
+
+
+class JobListVersion(VersionCounter):
+    """Moves on whenever a job is created, changes status or is deleted: the job list is cached by it."""

@@ -26,7 +26,7 @@ from rq.worker import Worker
 from missions.selectors import data_version
 
 from .artefacts import Artefacts
-from .models import Job, JobStatus
+from .models import Job, JobListVersion, JobStatus
 from .registry import ANALYSES
 from .selectors import job_find_reusable
 
@@ -63,6 +63,7 @@ def job_create(*, analysis: str, params: dict[str, Any], refresh: bool = False) 
         if finished is not None:
             return JobSubmission(job=finished, reused=True)
     job = Job.objects.create(analysis=analysis, params=params, params_key=key, data_version=version)
+    JobListVersion.bump()
     transaction.on_commit(lambda: job_enqueue(job=job))
     return JobSubmission(job=job, reused=False)
 
@@ -180,6 +181,7 @@ def job_delete(*, job: Job) -> None:
     for name in job.artefacts.values():
         default_storage.delete(name)
     job.delete()
+    JobListVersion.bump()
 
 
 def jobs_clear() -> int:
@@ -188,4 +190,5 @@ def jobs_clear() -> int:
         for name in artefacts.values():
             default_storage.delete(name)
     deleted, _ = Job.objects.all().delete()
+    JobListVersion.bump()
     return deleted

@@ -182,17 +182,29 @@ class ImportRun(models.Model):
         return f"{self.source} ({self.status}, {self.started_at:%Y-%m-%d %H:%M})"
 
 
-class DataVersion(models.Model):
-    """A single row whose number changes whenever the launch data changes (import, clear, geocoding, admin edit)."""
+class VersionCounter(models.Model):
+    """A single-row counter that moves on with every change of what it versions, so caches keyed by it stay true."""
 
     number = models.PositiveBigIntegerField(default=0)
     changed_at = models.DateTimeField(auto_now=True)
 
+    class Meta:
+        abstract = True
+
     def __str__(self) -> str:
-        return f"data version {self.number}"
+        return f"{self._meta.verbose_name} {self.number}"
 
     @classmethod
     def bump(cls) -> None:
-        """Record that the launch data changed, so that answers and analyses of the old data are not reused."""
+        """Record a change, so that answers computed before it are not reused."""
         cls.objects.get_or_create(pk=1)
         cls.objects.filter(pk=1).update(number=models.F("number") + 1, changed_at=timezone.now())
+
+    @classmethod
+    def current(cls) -> int:
+        """The current number."""
+        return cls.objects.filter(pk=1).values_list("number", flat=True).first() or 0
+
+
+class DataVersion(VersionCounter):
+    """Moves on whenever the launch data changes: an import, a clear, a geocoding run or an edit in the admin."""

@@ -49,7 +49,7 @@ class YearCount(TypedDict):
 
 def data_version() -> int:
     """The current data version: it changes whenever an import or a clear changes the launches."""
-    return DataVersion.objects.filter(pk=1).values_list("number", flat=True).first() or 0
+    return DataVersion.current()
 
 
 def launch_list() -> QuerySet[Launch]:

@@ -22,8 +22,9 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from analysis import selectors, services
-from analysis.models import Job, JobStatus, ResultEncoder
+from analysis.models import Job, JobListVersion, JobStatus, ResultEncoder
 from analysis.registry import ANALYSES, analysis_parameters
+from missions.api.caching import answer_cached
 
 from .serializers import AnalysisSerializer, JobCreateSerializer, JobListSerializer, JobSerializer, job_list_rows
 
@@ -136,16 +137,19 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Destro
     def get_queryset(self) -> QuerySet[Job]:
         return selectors.jobs()
 
-    def list(self, request: Request) -> Response:
+    def list(self, request: Request) -> HttpResponse:
         """Jobs newest first, without their results; ``?status=`` and ``?analysis=`` filter them."""
         # Checked by hand rather than by a FilterSet, whose per-request set-up costs more than this whole query.
         filters = {name: request.query_params.get(name) or None for name in LIST_FILTERS}
         for name, value in filters.items():
             if value is not None and value not in LIST_FILTERS[name]:
                 raise ValidationError({name: [f"Choose one of {', '.join(LIST_FILTERS[name])}."]})
-        rows = selectors.jobs(**filters).values("id", *LIST_COLUMNS)
-        page = self.paginate_queryset(rows)
-        return self.get_paginated_response(job_list_rows(page, jobs_url=reverse("job-list", request=request)))
+
+        def answer() -> Response:
+            page = self.paginate_queryset(selectors.jobs(**filters).values("id", *LIST_COLUMNS))
+            return self.get_paginated_response(job_list_rows(page, jobs_url=reverse("job-list", request=request)))
+
+        return answer_cached(view=self, request=request, version=JobListVersion.current, answer=answer)
 
     def get_serializer_class(self) -> type:
         return JobListSerializer if self.action == "list" else JobSerializer

@@ -155,7 +155,7 @@ def test_job_list_is_newest_first_filterable_and_its_query_count_does_not_grow(c
     with CaptureQueriesContext(connection) as large_page:
         client.get("/api/jobs/?page_size=30")
 
-    assert len(small_page) == len(large_page) == 1
+    assert len(small_page) == len(large_page) == 2  # the job list version and the page
     assert page["results"][0]["id"] == str(newest.pk)
     assert len(page["results"]) == 5 and page["next"] is not None
     assert set(page["results"][0]) == {
@@ -176,6 +176,22 @@ def test_job_list_is_newest_first_filterable_and_its_query_count_does_not_grow(c
         "detail": "Invalid input.",
         "errors": {"status": ["Choose one of queued, started, finished, failed."]},
     }
+
+
+def test_job_list_answers_from_the_cache_until_a_job_changes(client, staff_client, django_assert_num_queries):
+    job = Job.objects.create(analysis="spending", params={}, params_key="k")
+    first = client.get("/api/jobs/").json()["results"]
+
+    with django_assert_num_queries(1):  # the job list version only
+        assert client.get("/api/jobs/").json()["results"] == first
+    job.mark_started(data_version=1)
+    started = client.get("/api/jobs/").json()["results"]
+    staff_client.delete(f"/api/jobs/{job.pk}/")
+    emptied = client.get("/api/jobs/").json()["results"]
+
+    assert [row["status"] for row in first] == ["queued"]
+    assert [row["status"] for row in started] == ["started"]
+    assert emptied == []
 
 
 def test_job_list_rows_equal_the_job_list_serializer(client, rf):

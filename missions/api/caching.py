@@ -1,4 +1,4 @@
-"""Repeated reads of the launch data answered from the cache until the data changes."""
+"""Repeated reads answered from the cache until what they read changes."""
 
 from collections.abc import Callable
 from typing import Any
@@ -8,38 +8,54 @@ from django.core.cache import caches
 from django.http import HttpResponse
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from missions import selectors
 
 
-class DataVersionCacheMixin:
-    """Cache the JSON answers of list and detail, keyed by the data version.
+def answer_cached(
+    *, view: APIView, request: Request, version: Callable[[], int], answer: Callable[[], HttpResponse]
+) -> HttpResponse:
+    """The JSON answer to this request as cached for the current ``version()``, computed and stored when missing.
 
-    Every write to the launch data (an import, a clear, a geocoding run, an edit in the admin) bumps the version, so
-    all cached answers become unreachable at once and nothing stale is served. Authentication, permissions and
-    throttles still run for every request: only the query and serialization are skipped.
+    The version moves on with every change of what the answer reads, so a stored answer is never served stale.
+    Authentication, permissions and throttles have already run: only the queries and serialization are skipped.
+    """
+    seconds = settings.API_CACHE_SECONDS
+    if not seconds or request.accepted_renderer.format != "json":
+        return answer()
+    cache = caches["api"]
+    key = f"{type(view).__name__}:{version()}:{request.build_absolute_uri()}"
+    hit = cache.get(key)
+    if hit is not None:
+        return HttpResponse(hit, content_type=request.accepted_media_type)
+    response = answer()
+    if isinstance(response, Response) and response.status_code == 200:
+        response.accepted_renderer = request.accepted_renderer
+        response.accepted_media_type = request.accepted_media_type
+        response.renderer_context = view.get_renderer_context()
+        cache.set(key, response.render().content, seconds)
+    return response
+
+
+class DataVersionCacheMixin:
+    """Cache the JSON answers of list and detail by the launch data version.
+
+    Every write to the launch data (an import, a clear, a geocoding run, an edit in the admin) bumps the version.
     """
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponse:
-        return self._cached(request, lambda: super(DataVersionCacheMixin, self).list(request, *args, **kwargs))
+        return answer_cached(
+            view=self,
+            request=request,
+            version=selectors.data_version,
+            answer=lambda: super(DataVersionCacheMixin, self).list(request, *args, **kwargs),
+        )
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponse:
-        return self._cached(request, lambda: super(DataVersionCacheMixin, self).retrieve(request, *args, **kwargs))
-
-    def _cached(self, request: Request, answer: Callable[[], HttpResponse]) -> HttpResponse:
-        """The cached answer to this request on the current data, computing and storing it when there is none."""
-        seconds = settings.API_CACHE_SECONDS
-        if not seconds or request.accepted_renderer.format != "json":
-            return answer()
-        cache = caches["api"]
-        key = f"{type(self).__name__}:{selectors.data_version()}:{request.get_full_path()}"
-        hit = cache.get(key)
-        if hit is not None:
-            return HttpResponse(hit, content_type=request.accepted_media_type)
-        response = answer()
-        if isinstance(response, Response) and response.status_code == 200:
-            response.accepted_renderer = request.accepted_renderer
-            response.accepted_media_type = request.accepted_media_type
-            response.renderer_context = self.get_renderer_context()
-            cache.set(key, response.render().content, seconds)
-        return response
+        return answer_cached(
+            view=self,
+            request=request,
+            version=selectors.data_version,
+            answer=lambda: super(DataVersionCacheMixin, self).retrieve(request, *args, **kwargs),
+        )
