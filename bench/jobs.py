@@ -3,8 +3,9 @@ launches beside its hand-written SQL run with psql, and wrk on GET /api/jobs/ wi
 
     DATABASE_URL=postgres://... REDIS_URL=redis://... python bench/jobs.py [--runs 20] [--skip-1m] [--skip-wrk]
 
-The 1,000,000-launch database is BENCH_1M_DATABASE_URL (default: database sma_bench on the same server); when it
-holds fewer launches, it is built from bench/synthetic.py and import_launches first. Prints figures only.
+The 1,000,000-launch database is BENCH_1M_DATABASE_URL (default: database sma_bench_1m, which bench/import.py
+leaves); when it holds fewer launches, it is built from bench/synthetic.py and import_launches first. Prints figures
+only.
 """
 
 import argparse
@@ -305,7 +306,7 @@ def main() -> None:
     database_url = os.environ.get("DATABASE_URL", "")
     if not database_url.startswith("postgres") or not os.environ.get("REDIS_URL"):
         sys.exit("Set DATABASE_URL (PostgreSQL) and REDIS_URL: the benchmark runs a real worker.")
-    million_url = os.environ.get("BENCH_1M_DATABASE_URL", database_url.rsplit("/", 1)[0] + "/sma_bench")
+    million_url = os.environ.get("BENCH_1M_DATABASE_URL", database_url.rsplit("/", 1)[0] + "/sma_bench_1m")
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.local",
