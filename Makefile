@@ -6,18 +6,24 @@ DATA ?=
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help venv run migrate import worker test lint deploy-check bench bench-import bench-api bench-jobs bench-maps clean
+.PHONY: help venv venv-dev run migrate import worker test lint deploy-check bench bench-import bench-api bench-jobs bench-maps clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
 
-$(BIN)/.installed: requirements.txt requirements-dev.txt
+$(BIN)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(BIN)/.installed-dev: $(BIN)/.installed requirements-dev.txt
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
 venv: $(BIN)/.installed ## Create the virtual environment and install the pinned requirements
+
+venv-dev: $(BIN)/.installed-dev ## The virtual environment with the test and lint tools too
 
 migrate: venv ## Apply database migrations
 	$(BIN)/python manage.py migrate --noinput
@@ -31,14 +37,14 @@ run: import ## Install, migrate, import and serve on http://$(HOST):$(PORT)/
 worker: venv ## Run an RQ worker for the analysis queues (needs REDIS_URL)
 	$(BIN)/python manage.py rqworker analysis default
 
-test: venv ## Lint and run the test suite
+test: venv-dev ## Lint and run the test suite
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
-lint: venv ## Lint with ruff
+lint: venv-dev ## Lint with ruff
 	$(BIN)/ruff check .
 
-deploy-check: venv ## Validate the Dockerfile, compose file and Kubernetes manifests, and run the container tests
+deploy-check: venv-dev ## Validate the Dockerfile, compose file and Kubernetes manifests, and run the container tests
 	$(BIN)/python -m pytest config/tests
 
 bench: bench-import bench-api bench-jobs bench-maps ## Run every benchmark

@@ -76,7 +76,9 @@ TEMPLATES = [
     },
 ]
 
-# The embedded default is an SQLite file under var/; DATABASE_URL points at PostgreSQL.
+# The embedded default is an SQLite file under var/ (made on first use); DATABASE_URL points at PostgreSQL.
+if not os.environ.get("DATABASE_URL"):
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'db.sqlite3'}",
