@@ -108,7 +108,7 @@ class LegacyJobView(APIView):
         return Response(
             {**body, "route": unquote(route).strip("'\"")},
             status=status.HTTP_200_OK if reused else status.HTTP_202_ACCEPTED,
-            headers={"Location": body["url"]},
+            headers={"Location": str(body["url"])},  # a plain str: WSGI servers refuse str subclasses
         )
 
 

@@ -172,7 +172,7 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Destro
         return Response(
             body,
             status=status.HTTP_200_OK if reused else status.HTTP_202_ACCEPTED,
-            headers={"Location": body["url"]},
+            headers={"Location": str(body["url"])},  # a plain str: WSGI servers refuse str subclasses
         )
 
     def get_object(self) -> Job:

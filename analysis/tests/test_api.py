@@ -64,6 +64,7 @@ def test_submit_answers_202_with_the_job_address_and_the_worker_computes_it(
     assert response.status_code == 202
     job = Job.objects.get()
     assert response["Location"] == f"http://testserver/api/jobs/{job.pk}/"
+    assert type(response["Location"]) is str  # WSGI servers refuse str subclasses in headers
     assert response.json()["status"] == "queued"
     assert job.params == {"organisation": "SpaceX"}
     work(analysis_queue)

@@ -48,6 +48,7 @@ def test_post_a_route_then_get_the_job_by_its_id(few_launches, client, post, ana
     submitted = post("/jobs/'get_rockets_by_org-SpaceX'")
 
     assert submitted.status_code == 202
+    assert type(submitted["Location"]) is str  # WSGI servers refuse str subclasses in headers
     body = submitted.json()
     assert (body["route"], body["analysis"], body["status"]) == (
         "get_rockets_by_org-SpaceX",
