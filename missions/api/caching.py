@@ -1,5 +1,6 @@
 """Repeated reads answered from the cache until what they read changes."""
 
+import hashlib
 from collections.abc import Callable
 from typing import Any
 
@@ -25,7 +26,9 @@ def answer_cached(
     if not seconds or request.accepted_renderer.format != "json":
         return answer()
     cache = caches["api"]
-    key = f"{type(view).__name__}:{version()}:{request.build_absolute_uri()}"
+    # Hashed: an address can be longer than a cache key may be (and carry characters keys may not).
+    address = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
+    key = f"{type(view).__name__}:{version()}:{address}"
     hit = cache.get(key)
     if hit is not None:
         return HttpResponse(hit, content_type=request.accepted_media_type)
