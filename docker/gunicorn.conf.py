@@ -1,6 +1,8 @@
 """Gunicorn settings of the web container: the image's `web` command and the deployment tests both load this file."""
 
 import os
+import sys
+from pathlib import Path
 
 wsgi_app = "config.wsgi:application"
 bind = [f"0.0.0.0:{os.environ.get('PORT', '5000')}"]
@@ -21,22 +23,14 @@ control_socket_disable = True
 accesslog = "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
 
-# The same one-JSON-object-per-line shape as the application's own logs (config/settings/production.py).
-logconfig_dict = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(process)d",
-            "datefmt": "%Y-%m-%dT%H:%M:%S%z",
-            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
-        },
-    },
-    "handlers": {"stdout": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "json"}},
-    "root": {"handlers": ["stdout"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {
+# The same one-JSON-object-per-line shape as the application's own logs. Gunicorn reads this file before it puts
+# the project on the import path, so the project root is added here.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from config.json_logging import json_logging  # noqa: E402
+
+logconfig_dict = json_logging(
+    loggers={
         "gunicorn.error": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
         "gunicorn.access": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
-    },
-}
+    }
+)
