@@ -17,6 +17,11 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def throttle_rate(value: str) -> str | None:
+    """A DRF throttle rate such as "100/minute"; "none", "off" or empty turns the throttle off."""
+    return None if value.strip().lower() in {"", "none", "off"} else value.strip()
+
+
 def env_list(name: str, default: str) -> list[str]:
     """Read a comma-separated environment variable."""
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
@@ -183,9 +188,9 @@ REST_FRAMEWORK = {
         "missions.api.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
-        "anon": None if API_THROTTLE_ANON.lower() in {"", "none", "off"} else API_THROTTLE_ANON,
-        "user": None if API_THROTTLE_USER.lower() in {"", "none", "off"} else API_THROTTLE_USER,
-        "job_submit": None if API_THROTTLE_JOB_SUBMIT.lower() in {"", "none", "off"} else API_THROTTLE_JOB_SUBMIT,
+        "anon": throttle_rate(API_THROTTLE_ANON),
+        "user": throttle_rate(API_THROTTLE_USER),
+        "job_submit": throttle_rate(API_THROTTLE_JOB_SUBMIT),
     },
     "DEFAULT_PAGINATION_CLASS": "missions.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
