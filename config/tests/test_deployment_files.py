@@ -154,6 +154,7 @@ def test_manifests_validate_strictly_offline(rendered_manifests):
 def test_rendered_resources(resources):
     assert sorted(resources) == [
         ("ConfigMap", "sma-config"),
+        ("CronJob", "reconcile-jobs"),
         ("Deployment", "redis"),
         ("Deployment", "web"),
         ("Deployment", "worker"),
