@@ -48,7 +48,7 @@ class YearCount(TypedDict):
 
 
 def data_version() -> int:
-    """The current data version: it changes whenever an import or a clear changes the launches."""
+    """The current launch data version (see ``DataVersion``): answers and analyses are reused only within one."""
     return DataVersion.current()
 
 

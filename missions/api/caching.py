@@ -48,17 +48,11 @@ class DataVersionCacheMixin:
     """
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponse:
-        return answer_cached(
-            view=self,
-            request=request,
-            version=selectors.data_version,
-            answer=lambda: super(DataVersionCacheMixin, self).list(request, *args, **kwargs),
-        )
+        return self._cached(request, lambda: super(DataVersionCacheMixin, self).list(request, *args, **kwargs))
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponse:
-        return answer_cached(
-            view=self,
-            request=request,
-            version=selectors.data_version,
-            answer=lambda: super(DataVersionCacheMixin, self).retrieve(request, *args, **kwargs),
-        )
+        return self._cached(request, lambda: super(DataVersionCacheMixin, self).retrieve(request, *args, **kwargs))
+
+    def _cached(self, request: Request, answer: Callable[[], HttpResponse]) -> HttpResponse:
+        """The answer for the current data version."""
+        return answer_cached(view=self, request=request, version=selectors.data_version, answer=answer)
