@@ -2,13 +2,16 @@
 
 import codecs
 import csv
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
 
 from .models import ImportFormat, MissionStatus, RocketStatus, TimePrecision
 
@@ -27,6 +30,7 @@ CANONICAL_COLUMNS = [
 ]
 MAX_LENGTHS = {"organisation": 200, "location": 300, "rocket": 200, "mission": 300}
 FALLBACK_ERRORS = "launch-file-fallback"
+FALLBACK_CODEC = "utf_8_cp1252_fallback"
 
 
 def _decode_fallback(error: UnicodeError) -> tuple[str, int]:
@@ -41,6 +45,23 @@ def _decode_fallback(error: UnicodeError) -> tuple[str, int]:
 # Maven's file mixes UTF-8 lines with single Latin-1 bytes; no line mixes both, so a per-byte fallback decodes each
 # line as the data README prescribes while the C decoder handles the UTF-8 bulk at full speed.
 codecs.register_error(FALLBACK_ERRORS, _decode_fallback)
+
+
+def _fallback_codec(name: str) -> codecs.CodecInfo | None:
+    """UTF-8 with the per-byte fallback as a codec of its own, for readers that take an encoding name (Arrow's)."""
+    if name != FALLBACK_CODEC:
+        return None
+    utf8 = codecs.lookup("utf-8")
+    return codecs.CodecInfo(
+        name=FALLBACK_CODEC,
+        encode=utf8.encode,
+        decode=functools.partial(utf8.decode, errors=FALLBACK_ERRORS),
+        incrementalencoder=utf8.incrementalencoder,
+        incrementaldecoder=functools.partial(utf8.incrementaldecoder, errors=FALLBACK_ERRORS),
+    )
+
+
+codecs.register(_fallback_codec)
 
 
 class LaunchFileError(Exception):
@@ -205,27 +226,49 @@ def read_launch_chunks(
 ) -> Iterator[tuple[pd.DataFrame, list[RowError]]]:
     """Stream a launch file as cleaned frames in the canonical columns, with the errors of the rows left out."""
     layout = launch_file.layout
-    errors = FALLBACK_ERRORS if launch_file.encoding == "utf-8+cp1252" else "strict"
+    malformed: list[RowError] = []
+
+    def skip_malformed(row: pa_csv.InvalidRow) -> str:
+        """Report a row with the wrong number of fields, and read on."""
+        reason = f"has {row.actual_columns} fields, expected {row.expected_columns}"
+        malformed.append(RowError(row.number, "row", reason))
+        return "skip"
+
+    encoding = FALLBACK_CODEC if launch_file.encoding == "utf-8+cp1252" else "utf8"
     try:
-        # The path itself, not a text handle: pandas' C reader decodes far faster than a Python stream.
-        reader = pd.read_csv(
+        # Arrow's serial reader: several times faster than pandas' parser, and it leaves the other core to the database.
+        reader = pa_csv.open_csv(
             launch_file.path,
-            encoding="utf-8-sig",
-            encoding_errors=errors,
-            usecols=layout.source_columns,
-            dtype=str,
-            keep_default_na=False,
-            chunksize=chunksize,
+            # Blocks of 16 MB hold about 100,000 rows: pandas' per-call costs are paid per chunk, not per row.
+            read_options=pa_csv.ReadOptions(use_threads=False, block_size=1 << 24, encoding=encoding),
+            parse_options=pa_csv.ParseOptions(invalid_row_handler=skip_malformed),
+            convert_options=pa_csv.ConvertOptions(
+                include_columns=layout.source_columns,
+                column_types=dict.fromkeys(layout.source_columns, pa.string()),
+                strings_can_be_null=False,
+            ),
         )
-        with reader:
-            first_line = 2  # the header is line 1 and every record is one line in these files
-            for chunk in reader:
-                frame = chunk.rename(columns={source: field for field, source in layout.columns.items()})
-                frame.index = pd.RangeIndex(first_line, first_line + len(frame))
-                first_line += len(frame)
-                yield _clean(frame, layout.format)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
+        first_line = 2  # the header is line 1 and every record is one line in these files
+        for batch in reader:
+            for start in range(0, batch.num_rows, chunksize):
+                frame = batch.slice(start, chunksize).to_pandas()
+                frame = frame.rename(columns={source: field for field, source in layout.columns.items()})
+                frame.index = _lines(first_line, len(frame), malformed)
+                first_line = int(frame.index[-1]) + 1
+                cleaned, errors = _clean(frame, layout.format)
+                errors += [error for error in malformed if error.line < first_line]
+                malformed = [error for error in malformed if error.line >= first_line]
+                yield cleaned, sorted(errors, key=lambda error: error.line)
+        if malformed:
+            yield pd.DataFrame(columns=CANONICAL_COLUMNS), malformed
+    except pa.ArrowInvalid as error:
         raise LaunchFileError(f"{launch_file.path}: not a readable CSV file: {error}") from error
+
+
+def _lines(first_line: int, rows: int, skipped: list[RowError]) -> pd.Index:
+    """The file lines of ``rows`` parsed rows from ``first_line`` on, stepping over the lines of skipped rows."""
+    lines = np.arange(first_line, first_line + rows + len(skipped))
+    return pd.Index(lines[~np.isin(lines, [error.line for error in skipped])][:rows])
 
 
 def _clean(frame: pd.DataFrame, file_format: ImportFormat) -> tuple[pd.DataFrame, list[RowError]]:
@@ -302,7 +345,7 @@ def _clean(frame: pd.DataFrame, file_format: ImportFormat) -> tuple[pd.DataFrame
         },
         index=frame.index,
     )
-    return clean[~bad].reset_index(drop=True), sorted(errors, key=lambda error: error.line)
+    return clean[~bad].reset_index(drop=True), errors
 
 
 def _parse_kaggle_dates(dates: pd.Series) -> tuple[pd.Series, pd.Series]:

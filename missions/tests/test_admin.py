@@ -49,9 +49,11 @@ def test_organisation_list_shows_launch_counts(staff_client, mission_launches_cs
 
     (row,) = response.context["cl"].result_list
     frame = pd.read_csv(mission_launches_csv)
-    assert row.launch_count == (frame["Organisation"] == "RVSN USSR").sum() == Launch.objects.filter(
-        organisation__name="RVSN USSR"
-    ).count()
+    assert (
+        row.launch_count
+        == (frame["Organisation"] == "RVSN USSR").sum()
+        == Launch.objects.filter(organisation__name="RVSN USSR").count()
+    )
 
 
 def test_import_runs_are_read_only(staff_client):

@@ -3,6 +3,7 @@
 import socket
 import threading
 from decimal import Decimal
+from itertools import islice
 from pathlib import Path
 
 import pandas as pd
@@ -12,7 +13,7 @@ from django.db.models import Count, Sum
 
 from missions import services
 from missions.models import DataVersion, ImportRun, ImportStatus, Launch, LaunchSite, Organisation, Pad, Rocket
-from missions.readers import FALLBACK_ERRORS
+from missions.readers import FALLBACK_ERRORS, LaunchFile, LaunchFileError
 from missions.services import ImportFailed, launches_clear, launches_import
 
 pytestmark = pytest.mark.usefixtures("empty_launches")
@@ -115,8 +116,7 @@ def test_changed_row_updates_its_launch_in_place(tmp_path, mission_launches_csv)
     assert (launch.price, launch.mission_status) == (Decimal("62.50"), "Failure")
 
 
-def test_bulk_load_path_restores_indexes_and_foreign_keys(postgres, monkeypatch, mission_launches_csv):
-    monkeypatch.setattr(services, "BULK_LOAD_ROWS", 1)
+def test_a_load_into_an_empty_table_restores_its_indexes_and_constraints(postgres, mission_launches_csv):
     with connection.cursor() as cursor:
         before = connection.introspection.get_constraints(cursor, "missions_launch")
 
@@ -178,6 +178,77 @@ def test_dry_run_reports_without_writing(mission_launches_csv):
     assert summary.created == 4323
     assert Launch.objects.count() == Organisation.objects.count() == Pad.objects.count() == 0
     assert ImportRun.objects.get(pk=summary.run.pk).status == ImportStatus.DRY_RUN
+
+
+OTHER = f'3,3,CASC,{JIUQUAN},"Wed Aug 05, 2020",Long March 2D | C,StatusActive,,Success\n'
+NEW = f'4,4,CASC,{JIUQUAN},"Tue Aug 04, 2020",Long March 2D | D,StatusActive,,Success\n'
+GOOD_FAILED = GOOD.replace("Success", "Failure")
+
+
+@pytest.mark.parametrize("chunk_rows", [1, 2, 100_000])
+def test_repeats_are_imported_once_and_differing_repeats_are_rejected(tmp_path, monkeypatch, chunk_rows):
+    monkeypatch.setattr(services, "CHUNK_ROWS", chunk_rows)
+    path = write(tmp_path, "repeats.csv", HEADER + GOOD + OTHER + GOOD + GOOD_FAILED + GOOD)
+
+    with pytest.raises(ImportFailed) as failure:
+        launches_import(source=str(path))
+    assert failure.value.errors == [f"{path}:5: date: same pad and launch time as line 2 but different values"]
+    assert Launch.objects.count() == 0
+
+    summary = launches_import(source=str(path), skip_invalid=True)
+
+    assert (summary.created, summary.updated, summary.unchanged) == (2, 0, 0)
+    assert summary.duplicates == [{"line": 4, "duplicate_of": 2}, {"line": 6, "duplicate_of": 2}]
+    assert [(error.line, error.column) for error in summary.rejected] == [(5, "date")]
+    assert sorted(Launch.objects.values_list("mission", "mission_status")) == [("A", "Success"), ("C", "Success")]
+
+
+@pytest.mark.parametrize("chunk_rows", [1, 100_000])
+def test_a_file_over_stored_launches_inserts_updates_and_sets_repeats_aside(tmp_path, monkeypatch, chunk_rows):
+    launches_import(source=str(write(tmp_path, "first.csv", HEADER + GOOD + OTHER)))
+    monkeypatch.setattr(services, "CHUNK_ROWS", chunk_rows)
+    changed = GOOD.replace("50.0", "62.5")
+    path = write(tmp_path, "second.csv", HEADER + changed + OTHER + NEW + changed + OTHER.replace("| C", "| E"))
+
+    summary = launches_import(source=str(path), skip_invalid=True)
+
+    assert (summary.created, summary.updated, summary.unchanged) == (1, 1, 1)
+    assert summary.duplicates == [{"line": 5, "duplicate_of": 2}]
+    assert [error.as_dict() for error in summary.rejected] == [
+        {"line": 6, "column": "date", "reason": "same pad and launch time as line 3 but different values"}
+    ]
+    launches = dict(Launch.objects.values_list("mission", "price"))
+    assert launches == {"A": Decimal("62.50"), "C": None, "D": None}
+
+
+def test_a_row_with_the_wrong_number_of_fields_is_reported_with_its_line(tmp_path):
+    path = write(tmp_path, "fields.csv", HEADER + GOOD + "3,3,CASC,too few\n" + NEW)
+
+    with pytest.raises(ImportFailed) as failure:
+        launches_import(source=str(path))
+    assert failure.value.errors == [f"{path}:3: row: has 4 fields, expected 9"]
+
+    summary = launches_import(source=str(path), skip_invalid=True)
+    assert (summary.created, summary.rows) == (2, 3)
+    assert summary.run.rejected_rows == [{"line": 3, "column": "row", "reason": "has 4 fields, expected 9"}]
+
+
+def test_an_error_after_the_first_chunks_changes_nothing(tmp_path, monkeypatch):
+    launches_import(source=str(write(tmp_path, "first.csv", HEADER + OTHER)))
+    before = database_snapshot()
+    chunks = services.read_launch_chunks
+
+    def failing_after_two_chunks(launch_file: LaunchFile, *, chunksize: int):
+        yield from islice(chunks(launch_file, chunksize=1), 2)
+        raise LaunchFileError(f"{launch_file.path}: the disk went away")
+
+    monkeypatch.setattr(services, "read_launch_chunks", failing_after_two_chunks)
+    path = write(tmp_path, "second.csv", HEADER + GOOD + NEW + GOOD_FAILED)
+
+    with pytest.raises(ImportFailed, match="the disk went away"):
+        launches_import(source=str(path))
+
+    assert database_snapshot() == before
 
 
 @pytest.mark.parametrize(
