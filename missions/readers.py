@@ -31,6 +31,8 @@ CANONICAL_COLUMNS = [
 MAX_LENGTHS = {"organisation": 200, "location": 300, "rocket": 200, "mission": 300}
 FALLBACK_ERRORS = "launch-file-fallback"
 FALLBACK_CODEC = "utf_8_cp1252_fallback"
+# Arrow reads ahead several blocks: small blocks keep that small, and chunks regroup them.
+READ_BLOCK_BYTES = 1 << 21
 
 
 def _decode_fallback(error: UnicodeError) -> tuple[str, int]:
@@ -236,25 +238,24 @@ def read_launch_chunks(
 
     encoding = FALLBACK_CODEC if launch_file.encoding == "utf-8+cp1252" else "utf8"
     try:
-        # Arrow's serial reader: several times faster than pandas' parser, and it leaves the other core to the database.
-        reader = pa_csv.open_csv(
-            launch_file.path,
-            # Blocks of 16 MB hold about 100,000 rows: pandas' per-call costs are paid per chunk, not per row.
-            read_options=pa_csv.ReadOptions(use_threads=False, block_size=1 << 24, encoding=encoding),
-            parse_options=pa_csv.ParseOptions(invalid_row_handler=skip_malformed),
-            convert_options=pa_csv.ConvertOptions(
-                include_columns=layout.source_columns,
-                column_types=dict.fromkeys(layout.source_columns, pa.string()),
-                strings_can_be_null=False,
-            ),
-        )
-        first_line = 2  # the header is line 1 and every record is one line in these files
-        for batch in reader:
-            for start in range(0, batch.num_rows, chunksize):
-                frame = batch.slice(start, chunksize).to_pandas()
-                frame = frame.rename(columns={source: field for field, source in layout.columns.items()})
+        # An ordinary file, not Arrow's default memory map, which would count the whole file as resident.
+        with pa.OSFile(str(launch_file.path)) as handle:
+            # Arrow's serial reader: several times faster than pandas', and it leaves the other core to the database.
+            reader = pa_csv.open_csv(
+                handle,
+                read_options=pa_csv.ReadOptions(use_threads=False, block_size=READ_BLOCK_BYTES, encoding=encoding),
+                parse_options=pa_csv.ParseOptions(invalid_row_handler=skip_malformed),
+                convert_options=pa_csv.ConvertOptions(
+                    include_columns=layout.source_columns,
+                    column_types=dict.fromkeys(layout.source_columns, pa.string()),
+                    strings_can_be_null=False,
+                ),
+            )
+            first_line = 2  # the header is line 1 and every record is one line in these files
+            for table in _regrouped(reader, chunksize):
+                frame = table.to_pandas().rename(columns={source: field for field, source in layout.columns.items()})
                 frame.index = _lines(first_line, len(frame), malformed)
-                first_line = int(frame.index[-1]) + 1
+                first_line = int(frame.index[-1]) + 1 if len(frame) else first_line
                 cleaned, errors = _clean(frame, layout.format)
                 errors += [error for error in malformed if error.line < first_line]
                 malformed = [error for error in malformed if error.line >= first_line]
@@ -263,6 +264,22 @@ def read_launch_chunks(
             yield pd.DataFrame(columns=CANONICAL_COLUMNS), malformed
     except pa.ArrowInvalid as error:
         raise LaunchFileError(f"{launch_file.path}: not a readable CSV file: {error}") from error
+
+
+def _regrouped(batches: Iterator[pa.RecordBatch], rows: int) -> Iterator[pa.Table]:
+    """Arrow's record batches regrouped into tables of ``rows`` rows: pandas' costs per call are paid per chunk."""
+    pending: list[pa.RecordBatch] = []
+    pending_rows = 0
+    for batch in batches:
+        pending.append(batch)
+        pending_rows += batch.num_rows
+        while pending_rows >= rows:
+            table = pa.Table.from_batches(pending)
+            yield table.slice(0, rows)
+            rest = table.slice(rows)
+            pending, pending_rows = rest.to_batches(), rest.num_rows
+    if pending:
+        yield pa.Table.from_batches(pending)
 
 
 def _lines(first_line: int, rows: int, skipped: list[RowError]) -> pd.Index:

@@ -44,7 +44,7 @@ LAUNCH_COLUMNS = [
 UPDATABLE_COLUMNS = ["organisation_id", "rocket_id", "mission", "time_precision", "price", "mission_status"]
 # Files are read in chunks of this many rows, COPY asks for blocks of this many bytes, and changes to stored
 # launches are applied in batches of this many rows.
-CHUNK_ROWS = 100_000
+CHUNK_ROWS = 50_000
 COPY_BLOCK_BYTES = 1 << 20
 CHANGES_BATCH_ROWS = 100_000
 
@@ -221,7 +221,8 @@ class _LaunchWriter:
         self.newest_rocket_status: dict[str, tuple[pd.Timestamp, str]] = {}
         self.lookups_changed = False
         self.stored = _stored_launches()
-        self.first_lines: dict[complex, int] = {}  # natural key -> the line of this file that named it first
+        self.claimed = np.zeros(len(self.stored), dtype=np.int64)  # stored launch -> the line that named it first
+        self.first_lines: dict[complex, int] = {}  # natural key new to the table -> the line that named it first
         self.repeats: list[pd.DataFrame] = []
         self.changes: list[pd.DataFrame] = []
         self.created = self.updated = 0
@@ -291,8 +292,7 @@ class _LaunchWriter:
             }
         )
         rows.index = _natural_keys(rows["pad_id"], _micros(rows["launched_at"]))
-        rows = self._set_aside_repeats(rows)
-        position = self.stored.index.get_indexer(rows.index)
+        rows, position = self._set_aside_repeats(rows, self.stored.index.get_indexer(rows.index))
         stored = position >= 0
         if stored.any():
             before, after = self.stored.iloc[position[stored]], rows[stored]
@@ -302,16 +302,34 @@ class _LaunchWriter:
         self.created += len(new)
         return new
 
-    def _set_aside_repeats(self, rows: pd.DataFrame) -> pd.DataFrame:
-        """Keep the first row of each natural key in the file; later rows with that key wait for the end."""
-        keys, lines = rows.index.tolist(), rows["line"].tolist()
-        if rows.index.is_unique and self.first_lines.keys().isdisjoint(keys):
-            self.first_lines.update(zip(keys, lines, strict=True))
-            return rows
-        first = np.array([self.first_lines.setdefault(key, line) for key, line in zip(keys, lines, strict=True)])
-        later = first != rows["line"].to_numpy()
+    def _set_aside_repeats(self, rows: pd.DataFrame, position: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
+        """Keep the first row of each natural key in the file; later rows with that key wait for the end.
+
+        ``position`` is each row's stored launch (-1 for none). A stored launch notes the line that first named it in
+        an array; only keys new to the table go into a dictionary, which a re-import leaves empty.
+        """
+        lines = rows["line"].to_numpy()
+        first = lines.copy()
+        stored = position >= 0
+        if stored.any():
+            positions = position[stored]
+            in_chunk = pd.Series(lines[stored]).groupby(positions).transform("min").to_numpy()
+            claimed = self.claimed[positions]
+            first[stored] = np.where(claimed > 0, claimed, in_chunk)
+            self.claimed[positions] = first[stored]
+        if not stored.all():
+            keys, new_lines = rows.index[~stored], lines[~stored].tolist()
+            if keys.is_unique and self.first_lines.keys().isdisjoint(keys.tolist()):
+                self.first_lines.update(zip(keys.tolist(), new_lines, strict=True))
+            else:
+                first[~stored] = [
+                    self.first_lines.setdefault(key, line) for key, line in zip(keys.tolist(), new_lines, strict=True)
+                ]
+        later = first != lines
+        if not later.any():
+            return rows, position
         self.repeats.append(rows[later].assign(first_line=first[later]))
-        return rows[~later]
+        return rows[~later], position[~later]
 
     def _apply_changes(self) -> None:
         """Update the stored launches whose values the file changes."""
@@ -562,14 +580,24 @@ def _stored_launches(launches: QuerySet[Launch] | None = None) -> pd.DataFrame:
             buffer,
             pa_csv.ReadOptions(column_names=columns),
             convert_options=pa_csv.ConvertOptions(
-                column_types={"price": pa.float64(), "mission": pa.string()}, strings_can_be_null=False
+                column_types={
+                    "price": pa.float64(),
+                    "mission": pa.string(),
+                    # Two columns of a few values each: dictionaries take four bytes per launch instead of a string.
+                    "time_precision": pa.dictionary(pa.int32(), pa.string()),
+                    "mission_status": pa.dictionary(pa.int32(), pa.string()),
+                },
+                strings_can_be_null=False,
             ),
         )
-        frame = table.to_pandas()
+        del buffer
+        frame = table.to_pandas(self_destruct=True, split_blocks=True)
+        del table
+        pa.default_memory_pool().release_unused()
     else:
         fields = ["id", "pad_id", "launched_at", *UPDATABLE_COLUMNS]
         frame = pd.DataFrame.from_records(list((launches or Launch.objects).values_list(*fields)), columns=fields)
         frame["micros"] = _micros(pd.to_datetime(frame["launched_at"], utc=True))
         frame["price"] = frame["price"].astype("float64")
     frame.index = _natural_keys(frame["pad_id"], frame["micros"].to_numpy())
-    return frame
+    return frame.drop(columns=["pad_id", "micros"])
