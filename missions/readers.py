@@ -145,16 +145,9 @@ ROCKET_STATUSES = {
     "Inactive": RocketStatus.RETIRED,
 }
 MISSION_STATUSES = set(MissionStatus.values)
-KAGGLE_DATE_PATTERN = (
-    r"^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (?P<month>[A-Z][a-z]{2}) (?P<day>\d{2}), (?P<year>\d{4})"
-    r"(?: (?P<time>\d{2}:\d{2}) UTC)?$"
-)
-MONTHS = {
-    name: f"{number:02d}"
-    for number, name in enumerate(
-        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], start=1
-    )
-}
+KAGGLE_DATE_PATTERN = r"^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) [A-Z][a-z]{2} \d{2}, \d{4}(?: \d{2}:\d{2} UTC)?$"
+MONTH_NAMES = pa.array(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"])
+MONTH_NUMBERS = pa.array([f"{number:02d}" for number in range(1, 13)])
 
 
 @dataclass(frozen=True)
@@ -318,10 +311,10 @@ def _clean(frame: pd.DataFrame, file_format: ImportFormat) -> tuple[pd.DataFrame
         reject(launched_at.isna() & (frame["date"] != ""), "date", "invalid date", "date_time")
     else:
         # Split "<rocket> | <mission>" on the first " | ", as the data README prescribes.
-        parts = _extract(frame["detail"], r"^(?P<rocket>.*?) \| (?P<mission>.*)$")
-        rocket, mission = parts["rocket"].str.strip().fillna(""), parts["mission"].str.strip().fillna("")
-        reject(parts["rocket"].isna(), "detail", "has no ' | ' between rocket and mission")
-        reject(parts["rocket"].notna() & (rocket == ""), "detail", "has no rocket before ' | '")
+        rocket, mission, separated = _split_detail(frame["detail"])
+        rocket, mission = rocket.str.strip(), mission.str.strip()
+        reject(~separated, "detail", "has no ' | ' between rocket and mission")
+        reject(separated & (rocket == ""), "detail", "has no rocket before ' | '")
         launched_at, precision = _parse_kaggle_dates(frame["date"])
         reason = "invalid date (expected e.g. 'Fri Aug 07, 2020 05:12 UTC' or 'Fri Aug 07, 2020'):"
         reject(launched_at.isna() & (frame["date"] != ""), "date", reason, "date")
@@ -367,29 +360,37 @@ def _clean(frame: pd.DataFrame, file_format: ImportFormat) -> tuple[pd.DataFrame
 
 def _parse_kaggle_dates(dates: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Parse 'Fri Aug 07, 2020 05:12 UTC' and the date-only 'Thu Aug 29, 2019' (NaT where invalid)."""
-    # A regular expression and an ISO parse run vectorised; strptime with %a/%b runs row by row.
-    parts = _extract(dates, KAGGLE_DATE_PATTERN)
-    month = parts["month"].map(MONTHS)
-    time = parts["time"].replace("", "00:00")
-    iso = parts["year"] + "-" + month + "-" + parts["day"] + " " + time
-    launched_at = pd.to_datetime(iso, format="%Y-%m-%d %H:%M", errors="coerce", utc=True)
-    precision = pd.Series(TimePrecision.MINUTE.value, index=dates.index).where(
-        parts["time"] != "", TimePrecision.DAY.value
+    # The format has fixed columns: once a regular expression has checked the shape, slices make an ISO string that
+    # Arrow parses in C. strptime with %a and %b would parse row by row.
+    text = pa.array(dates, type=pa.string())
+    timed = pc.greater(pc.utf8_length(text), len("Fri Aug 07, 2020"))
+    month = pc.take(MONTH_NUMBERS, pc.index_in(pc.utf8_slice_codeunits(text, 4, 7), value_set=MONTH_NAMES))
+    day = pc.binary_join_element_wise(
+        pc.utf8_slice_codeunits(text, 12, 16), month, pc.utf8_slice_codeunits(text, 8, 10), "-"
     )
+    time = pc.if_else(timed, pc.utf8_slice_codeunits(text, 17, 22), "00:00")
+    iso = pc.if_else(
+        pc.match_substring_regex(text, KAGGLE_DATE_PATTERN), pc.binary_join_element_wise(day, time, " "), None
+    )
+    try:
+        launched_at = pd.Series(pc.cast(iso, pa.timestamp("s", tz="UTC")), index=dates.index)
+    except pa.ArrowInvalid:
+        # A well-shaped day that does not exist, such as Aug 36: pandas finds which rows hold one.
+        iso_text = pd.Series(iso, index=dates.index, dtype="str")
+        launched_at = pd.to_datetime(iso_text, format="%Y-%m-%d %H:%M", errors="coerce", utc=True)
+    precision = pd.Series(np.where(timed, TimePrecision.MINUTE.value, TimePrecision.DAY.value), index=dates.index)
     return launched_at, precision
 
 
-def _extract(values: pd.Series, pattern: str) -> pd.DataFrame:
-    """The named groups of a regular expression per value, missing where it does not match.
-
-    Arrow's RE2 kernel runs over the whole column at once; pandas' own ``str.extract`` loops in Python.
-    """
-    matched = pc.extract_regex(pa.array(values, type=pa.string()), pattern)
-    return pd.DataFrame(
-        {
-            group.name: pd.Series(pc.struct_field(matched, [index]), index=values.index, dtype="str")
-            for index, group in enumerate(matched.type)
-        }
+def _split_detail(details: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Split each "<rocket> | <mission>" on its first " | "; the third series says which values had one."""
+    text = pa.array(details, type=pa.string())
+    separated = pc.match_substring(text, " | ")
+    parts = pc.split_pattern(pc.if_else(separated, text, " | "), " | ", max_splits=1)
+    return (
+        pd.Series(pc.list_element(parts, 0), index=details.index, dtype="str"),
+        pd.Series(pc.list_element(parts, 1), index=details.index, dtype="str"),
+        pd.Series(separated, index=details.index, dtype=bool),
     )
 
 

@@ -222,7 +222,9 @@ class _LaunchWriter:
         self.lookups_changed = False
         self.stored = _stored_launches()
         self.claimed = np.zeros(len(self.stored), dtype=np.int64)  # stored launch -> the line that named it first
-        self.first_lines: dict[complex, int] = {}  # natural key new to the table -> the line that named it first
+        self.seen: set[complex] = set()  # the natural keys new to the table that this file has named so far
+        self.new_keys: list[np.ndarray] = []
+        self.new_lines: list[np.ndarray] = []
         self.repeats: list[pd.DataFrame] = []
         self.changes: list[pd.DataFrame] = []
         self.created = self.updated = 0
@@ -305,8 +307,8 @@ class _LaunchWriter:
     def _set_aside_repeats(self, rows: pd.DataFrame, position: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
         """Keep the first row of each natural key in the file; later rows with that key wait for the end.
 
-        ``position`` is each row's stored launch (-1 for none). A stored launch notes the line that first named it in
-        an array; only keys new to the table go into a dictionary, which a re-import leaves empty.
+        ``position`` is each row's stored launch (-1 for none): a stored launch notes in an array the line that first
+        named it. Keys new to the table go into a set, and their lines into arrays that find a repeat's first line.
         """
         lines = rows["line"].to_numpy()
         first = lines.copy()
@@ -318,13 +320,14 @@ class _LaunchWriter:
             first[stored] = np.where(claimed > 0, claimed, in_chunk)
             self.claimed[positions] = first[stored]
         if not stored.all():
-            keys, new_lines = rows.index[~stored], lines[~stored].tolist()
-            if keys.is_unique and self.first_lines.keys().isdisjoint(keys.tolist()):
-                self.first_lines.update(zip(keys.tolist(), new_lines, strict=True))
-            else:
-                first[~stored] = [
-                    self.first_lines.setdefault(key, line) for key, line in zip(keys.tolist(), new_lines, strict=True)
-                ]
+            keys = rows.index[~stored]
+            listed = keys.tolist()
+            if not keys.is_unique or not self.seen.isdisjoint(listed):
+                repeated = keys.duplicated() | np.array([key in self.seen for key in listed])
+                first[~stored] = np.where(repeated, 0, lines[~stored])  # 0: looked up in the arrays at the end
+            self.seen.update(listed)
+            self.new_keys.append(keys.to_numpy())
+            self.new_lines.append(lines[~stored])
         later = first != lines
         if not later.any():
             return rows, position
@@ -359,6 +362,12 @@ class _LaunchWriter:
         if not self.repeats:
             return [], []
         repeats = pd.concat(self.repeats).sort_values("line")
+        unknown = repeats["first_line"].to_numpy() == 0
+        if unknown.any():
+            keys, lines = np.concatenate(self.new_keys), np.concatenate(self.new_lines)
+            wanted = np.isin(keys, repeats.index[unknown])
+            first_lines = pd.Series(lines[wanted]).groupby(keys[wanted]).min()
+            repeats.loc[unknown, "first_line"] = first_lines.loc[repeats.index[unknown]].to_numpy()
         first = _stored_launches(
             Launch.objects.filter(
                 pad_id__in=repeats["pad_id"].unique().tolist(),
@@ -388,6 +397,9 @@ class _LaunchWriter:
             yield
             return
         with connection.cursor() as cursor:
+            # The table holds no launch, but perhaps the dead rows of a clear: a fresh file makes every scan of the
+            # load (index builds, key checks) read only the new rows.
+            cursor.execute(f'TRUNCATE "{LAUNCH_TABLE}"')
             constraints = connection.introspection.get_constraints(cursor, LAUNCH_TABLE)
             foreign_keys = {name: spec["foreign_key"] for name, spec in constraints.items() if spec["foreign_key"]}
             # ALTER TABLE refuses tables with pending deferred checks (the pads and rockets just created).
