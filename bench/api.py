@@ -154,9 +154,7 @@ def wrk(address: str, path: str, duration: int, connections: int = 16) -> dict[s
     }
 
 
-def measure(
-    title: str, url: str, paths: list[str], env: dict[str, str], duration: int, connections: int = 16
-) -> None:
+def measure(title: str, url: str, paths: list[str], env: dict[str, str], duration: int, connections: int = 16) -> None:
     """Serve the database with gunicorn and run wrk on each path."""
     server, address = serve(url, env)
     try:
