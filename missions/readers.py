@@ -373,12 +373,16 @@ def _parse_kaggle_dates(dates: pd.Series) -> tuple[pd.Series, pd.Series]:
         pc.match_substring_regex(text, KAGGLE_DATE_PATTERN), pc.binary_join_element_wise(day, time, " "), None
     )
     try:
-        launched_at = pd.Series(pc.cast(iso, pa.timestamp("s", tz="UTC")), index=dates.index)
+        # Casting the parsed times to UTC only labels them: the ISO strings are UTC already.
+        parsed = pc.cast(pc.cast(iso, pa.timestamp("s")), pa.timestamp("s", tz="UTC"))
+        launched_at = pd.Series(parsed.to_pandas().array, index=dates.index)
     except pa.ArrowInvalid:
         # A well-shaped day that does not exist, such as Aug 36: pandas finds which rows hold one.
         iso_text = pd.Series(iso, index=dates.index, dtype="str")
         launched_at = pd.to_datetime(iso_text, format="%Y-%m-%d %H:%M", errors="coerce", utc=True)
-    precision = pd.Series(np.where(timed, TimePrecision.MINUTE.value, TimePrecision.DAY.value), index=dates.index)
+    precision = pd.Series(
+        pc.if_else(timed, TimePrecision.MINUTE.value, TimePrecision.DAY.value), index=dates.index, dtype="str"
+    )
     return launched_at, precision
 
 
