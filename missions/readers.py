@@ -28,6 +28,8 @@ CANONICAL_COLUMNS = [
     "price",
     "mission_status",
 ]
+# Launch years the importer accepts: the space age with room on both sides, and what every database can store.
+FIRST_YEAR, LAST_YEAR = 1900, 2100
 MAX_LENGTHS = {"organisation": 200, "location": 300, "rocket": 200, "mission": 300}
 FALLBACK_ERRORS = "launch-file-fallback"
 FALLBACK_CODEC = "utf_8_cp1252_fallback"
@@ -237,7 +239,8 @@ def read_launch_chunks(
             reader = pa_csv.open_csv(
                 handle,
                 read_options=pa_csv.ReadOptions(use_threads=False, block_size=READ_BLOCK_BYTES, encoding=encoding),
-                parse_options=pa_csv.ParseOptions(invalid_row_handler=skip_malformed),
+                # A quoted value may span lines; line numbers still count one line per record, as before.
+                parse_options=pa_csv.ParseOptions(newlines_in_values=True, invalid_row_handler=skip_malformed),
                 convert_options=pa_csv.ConvertOptions(
                     include_columns=layout.source_columns,
                     column_types=dict.fromkeys(layout.source_columns, pa.string()),
@@ -318,6 +321,8 @@ def _clean(frame: pd.DataFrame, file_format: ImportFormat) -> tuple[pd.DataFrame
         launched_at, precision = _parse_kaggle_dates(frame["date"])
         reason = "invalid date (expected e.g. 'Fri Aug 07, 2020 05:12 UTC' or 'Fri Aug 07, 2020'):"
         reject(launched_at.isna() & (frame["date"] != ""), "date", reason, "date")
+    years = launched_at.dt.year
+    reject((years < FIRST_YEAR) | (years > LAST_YEAR), "date", f"is not between {FIRST_YEAR} and {LAST_YEAR}:", "date")
 
     rocket_status = frame["rocket_status"].map(ROCKET_STATUSES)
     unknown = rocket_status.isna() & (frame["rocket_status"] != "")

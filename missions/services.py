@@ -299,7 +299,8 @@ class _LaunchWriter:
         if stored.any():
             before, after = self.stored.iloc[position[stored]], rows[stored]
             changed = _differs(before, after)
-            self.changes.append(after[changed].assign(id=before["id"].to_numpy()[changed]))
+            if changed.any():
+                self.changes.append(after[changed].assign(id=before["id"].to_numpy()[changed]))
         new = rows[~stored]
         self.created += len(new)
         return new
@@ -560,8 +561,9 @@ def _csv_bytes(frame: pd.DataFrame) -> bytes:
     # Arrow writes a time zone-aware timestamp ten times slower than the same UTC time without its zone.
     frame = frame.assign(**{name: column.dt.tz_convert(None) for name, column in frame.items() if _aware(column)})
     buffer = io.BytesIO()
+    # One chunk per column: Arrow's writer emits garbage for a table whose first record batch is empty.
     pa_csv.write_csv(
-        pa.Table.from_pandas(frame, preserve_index=False),
+        pa.Table.from_pandas(frame, preserve_index=False).combine_chunks(),
         buffer,
         pa_csv.WriteOptions(include_header=False, quoting_style="needed"),
     )
@@ -591,6 +593,7 @@ def _stored_launches(launches: QuerySet[Launch] | None = None) -> pd.DataFrame:
         table = pa_csv.read_csv(
             buffer,
             pa_csv.ReadOptions(column_names=columns),
+            pa_csv.ParseOptions(newlines_in_values=True),
             convert_options=pa_csv.ConvertOptions(
                 column_types={
                     "price": pa.float64(),

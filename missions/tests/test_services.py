@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 from django.db.models import Count, Sum
 
-from missions import services
+from missions import readers, services
 from missions.models import DataVersion, ImportRun, ImportStatus, Launch, LaunchSite, Organisation, Pad, Rocket
 from missions.readers import FALLBACK_ERRORS, LaunchFile, LaunchFileError
 from missions.services import ImportFailed, launches_clear, launches_import
@@ -219,6 +219,36 @@ def test_a_file_over_stored_launches_inserts_updates_and_sets_repeats_aside(tmp_
     ]
     launches = dict(Launch.objects.values_list("mission", "price"))
     assert launches == {"A": Decimal("62.50"), "C": None, "D": None}
+
+
+def test_a_change_after_a_chunk_of_unchanged_launches_is_applied(tmp_path, monkeypatch):
+    launches_import(source=str(write(tmp_path, "first.csv", HEADER + GOOD + OTHER)))
+    monkeypatch.setattr(services, "CHUNK_ROWS", 1)
+
+    summary = launches_import(source=str(write(tmp_path, "second.csv", HEADER + OTHER + GOOD_FAILED)))
+
+    assert (summary.created, summary.updated, summary.unchanged) == (0, 1, 1)
+    assert Launch.objects.get(mission="A").mission_status == "Failure"
+
+
+def test_a_quoted_value_may_span_lines_across_read_blocks(tmp_path, monkeypatch):
+    monkeypatch.setattr(readers, "READ_BLOCK_BYTES", 256)
+    multi_line = GOOD.replace("Falcon 9 | A", '"Falcon 9 | A\nsecond line"')
+    path = write(tmp_path, "lines.csv", HEADER + OTHER + multi_line + NEW)
+
+    summary = launches_import(source=str(path))
+
+    assert summary.created == 3
+    assert Launch.objects.filter(mission="A\nsecond line").exists()
+
+
+def test_a_year_outside_the_space_age_is_rejected(tmp_path):
+    path = write(tmp_path, "year.csv", HEADER + GOOD.replace("2020", "0000") + NEW)
+
+    with pytest.raises(ImportFailed) as failure:
+        launches_import(source=str(path))
+
+    assert failure.value.errors == [f"{path}:2: date: is not between 1900 and 2100: 'Fri Aug 07, 0000 05:12 UTC'"]
 
 
 def test_a_row_with_the_wrong_number_of_fields_is_reported_with_its_line(tmp_path):
