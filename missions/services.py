@@ -321,13 +321,14 @@ class _LaunchWriter:
             first[stored] = np.where(claimed > 0, claimed, in_chunk)
             self.claimed[positions] = first[stored]
         if not stored.all():
-            keys = rows.index[~stored]
-            listed = keys.tolist()
-            if not keys.is_unique or not self.seen.isdisjoint(listed):
-                repeated = keys.duplicated() | np.array([key in self.seen for key in listed])
+            keys = rows.index[~stored].to_numpy()
+            known = len(self.seen)
+            self.seen.update(keys.tolist())
+            if len(self.seen) - known < len(keys):  # a key repeats one of this chunk or of an earlier one
+                earlier = np.concatenate(self.new_keys) if self.new_keys else keys[:0]
+                repeated = pd.Index(keys).duplicated() | np.isin(keys, earlier)
                 first[~stored] = np.where(repeated, 0, lines[~stored])  # 0: looked up in the arrays at the end
-            self.seen.update(listed)
-            self.new_keys.append(keys.to_numpy())
+            self.new_keys.append(keys)
             self.new_lines.append(lines[~stored])
         later = first != lines
         if not later.any():
