@@ -255,7 +255,7 @@ def read_launch_chunks(
                 cleaned, errors = _clean(frame, layout.format)
                 errors += [error for error in malformed if error.line < first_line]
                 malformed = [error for error in malformed if error.line >= first_line]
-                yield cleaned, sorted(errors, key=lambda error: error.line)
+                yield cleaned, errors
         if malformed:
             yield pd.DataFrame(columns=CANONICAL_COLUMNS), malformed
     except pa.ArrowInvalid as error:

@@ -215,8 +215,9 @@ class _LaunchWriter:
                 # COPY receives launch times without an offset (see _csv_bytes): they are UTC.
                 cursor.execute("SET LOCAL TIME ZONE 'UTC'")
         self.organisations: dict[str, int] = dict(Organisation.objects.values_list("name", "id"))
-        self.rockets: dict[str, int] = dict(Rocket.objects.values_list("name", "id"))
-        self.rocket_statuses: dict[str, str] = dict(Rocket.objects.values_list("name", "status"))
+        rockets = list(Rocket.objects.values_list("name", "id", "status"))
+        self.rockets: dict[str, int] = {name: pk for name, pk, _ in rockets}
+        self.rocket_statuses: dict[str, str] = {name: status for name, _, status in rockets}
         self.pads: dict[str, int] = dict(Pad.objects.values_list("location", "id"))
         self.newest_rocket_status: dict[str, tuple[pd.Timestamp, str]] = {}
         self.lookups_changed = False
@@ -257,25 +258,27 @@ class _LaunchWriter:
 
     def needs_connection(self, frame: pd.DataFrame) -> bool:
         """Whether a chunk names organisations, rockets or pads not stored yet, or enough changes wait to be applied."""
-        return (
-            sum(len(changes) for changes in self.changes) >= CHANGES_BATCH_ROWS
-            or not frame["organisation"].isin(self.organisations.keys()).all()
-            or not frame["rocket"].isin(self.rockets.keys()).all()
-            or not frame["location"].isin(self.pads.keys()).all()
-        )
+        changes = sum(len(changes) for changes in self.changes)
+        return changes >= CHANGES_BATCH_ROWS or any(self._unknown_names(frame))
 
     def make_room(self, frame: pd.DataFrame) -> None:
         """Create the organisations, rockets and pads a chunk names for the first time, and apply waiting changes."""
-        missing = [name for name in frame["organisation"].unique() if name not in self.organisations]
-        if missing:
-            self._create_organisations(missing)
-        missing = [name for name in frame["rocket"].unique() if name not in self.rockets]
-        if missing:
-            self._create_rockets(missing, dict(zip(frame["rocket"], frame["rocket_status"], strict=True)))
-        missing = [name for name in frame["location"].unique() if name not in self.pads]
-        if missing:
-            self._create_pads(missing)
+        organisations, rockets, locations = self._unknown_names(frame)
+        if organisations:
+            self._create_organisations(organisations)
+        if rockets:
+            self._create_rockets(rockets, dict(zip(frame["rocket"], frame["rocket_status"], strict=True)))
+        if locations:
+            self._create_pads(locations)
         self._apply_changes()
+
+    def _unknown_names(self, frame: pd.DataFrame) -> tuple[list[str], list[str], list[str]]:
+        """The organisations, rockets and pad locations a chunk names that are not stored yet."""
+        return (
+            [name for name in frame["organisation"].unique() if name not in self.organisations],
+            [name for name in frame["rocket"].unique() if name not in self.rockets],
+            [name for name in frame["location"].unique() if name not in self.pads],
+        )
 
     def prepare(self, frame: pd.DataFrame) -> pd.DataFrame:
         """The rows of a chunk that are new launches; changes to stored launches and repeats wait for the end."""
