@@ -7,7 +7,6 @@ from urllib.parse import unquote
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import AllowAny, IsAdminUser
 from rest_framework.request import Request
@@ -17,9 +16,8 @@ from rest_framework.views import APIView
 
 from . import selectors, services
 from .api.serializers import JobListSerializer, JobSerializer, job_list_rows
-from .api.views import LIST_COLUMNS, JobSubmitThrottle, job_submit
+from .api.views import LIST_COLUMNS, JobSubmitThrottle, job_submit, job_submitted
 from .models import Job
-from .registry import ANALYSES
 
 # Original route name -> (analysis, the parameter that the text after "-" fills, or None).
 LEGACY_ROUTES: dict[str, tuple[str, str | None]] = {
@@ -49,8 +47,6 @@ def legacy_route_parse(route: str) -> tuple[str, dict[str, Any]]:
         raise ValidationError({"route": [f"The route {name} takes no argument after '-'."]})
     if parameter is not None and not argument.strip():
         raise ValidationError({"route": [f"The route {name} needs an organisation: {name}-<ORG>."]})
-    if analysis not in ANALYSES:
-        raise ValidationError({"route": [f"The route {name} is not available on this server."]})
     return analysis, ({parameter: argument.replace("_", " ").strip()} if parameter else {})
 
 
@@ -104,12 +100,8 @@ class LegacyJobView(APIView):
     def post(self, request: Request, route: str) -> Response:
         analysis, params = legacy_route_parse(route)
         job, reused = job_submit(request, {"analysis": analysis, "params": params})
-        body = JobSerializer(job, context={"request": request}).data
-        return Response(
-            {**body, "route": unquote(route).strip("'\"")},
-            status=status.HTTP_200_OK if reused else status.HTTP_202_ACCEPTED,
-            headers={"Location": str(body["url"])},  # a plain str: WSGI servers refuse str subclasses
-        )
+        route = unquote(route).strip("'\"")
+        return job_submitted(job, reused=reused, context={"request": request}, route=route)
 
 
 class LegacyJobClearView(APIView):

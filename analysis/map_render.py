@@ -61,6 +61,7 @@ def boundary_lines(name: str, resolution: str = "l") -> tuple[tuple[int, np.ndar
 def boundary_path(name: str, level: int | None = None, *, closed: bool) -> Path:
     """The lines of one level of a boundary file as a single compound path, built once per process."""
     from matplotlib.path import Path  # matplotlib loads on the first map drawn, not when the app starts
+
     lines = [line for line_level, line in boundary_lines(name) if level is None or line_level == level]
     codes = []
     for line in lines:

@@ -1,6 +1,7 @@
 """The /maps/ page: the launch-site map of all launches, or of one organisation and year range."""
 
 import json
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -10,6 +11,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.routers import APIRootView
+
+from config.errors import INVALID_INPUT, error_body
 
 from . import selectors
 from .map_render import land_geojson, map_context, map_png
@@ -26,38 +29,44 @@ def maps_page(request: HttpRequest) -> HttpResponse:
     """The interactive map page; ?format=geojson or ?format=png downloads the same map."""
     download = request.GET.get("format")
     if download is not None and download not in DOWNLOADS:
-        return JsonResponse({"detail": "Invalid input.", "errors": {"format": ["Must be geojson or png."]}}, status=400)
+        return JsonResponse(error_body(INVALID_INPUT, {"format": ["Must be geojson or png."]}), status=400)
     # Empty form fields mean "any"; the format is not a filter.
     data = {key: value for key, value in request.GET.items() if value != "" and key != "format"}
     params = LaunchFilterParams(data=data)
     valid = params.is_valid()
     if download and not valid:
-        return JsonResponse({"detail": "Invalid input.", "errors": params.errors}, status=400)
-    context = {
-        "title": "Launch site map",
-        "organisations": [row["organisation"] for row in selectors.organisations()],
-        # Valid filters show as stored (organisation names in their own case); invalid ones as typed.
-        "form": params.validated_data if valid else data,
-        "query": urlencode(data),
-        "errors": None if valid else params.errors,
-    }
+        return JsonResponse(error_body(INVALID_INPUT, params.errors), status=400)
     if not valid:
-        return render(request, "maps/page.html", context, status=400)
+        return _page(request, data, params, status=400)
     try:
         site_map = site_map_build(**params.validated_data)
     except MapUnavailable as error:
         if download:
             return JsonResponse({"detail": str(error)}, status=404)
-        return render(request, "maps/page.html", {**context, "unavailable": str(error)})
+        return _page(request, data, params, unavailable=str(error))
     if download == "geojson":
         return HttpResponse(json.dumps(site_map.features, ensure_ascii=False), content_type="application/geo+json")
     if download == "png":
         return HttpResponse(map_png(rows=site_map.rows, title=site_map.title), content_type="image/png")
-    return render(
-        request,
-        "maps/page.html",
-        {**context, **map_context(features=site_map.features, title=site_map.title), "summary": site_map.summary},
-    )
+    context = map_context(features=site_map.features, title=site_map.title)
+    return _page(request, data, params, **context, summary=site_map.summary)
+
+
+def _page(
+    request: HttpRequest, data: dict[str, str], params: LaunchFilterParams, *, status: int = 200, **extra: Any
+) -> HttpResponse:
+    """The page with its filter form: the organisations are read only here, since downloads have no form."""
+    valid = not params.errors
+    context = {
+        "title": "Launch site map",
+        "organisations": selectors.organisation_names(),
+        # Valid filters show as stored (organisation names in their own case); invalid ones as typed.
+        "form": params.validated_data if valid else data,
+        "query": urlencode(data),
+        "errors": None if valid else params.errors,
+        **extra,
+    }
+    return render(request, "maps/page.html", context, status=status)
 
 
 @require_GET

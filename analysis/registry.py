@@ -1,7 +1,7 @@
 """The analysis catalogue: every analysis a job can run, with its parameters and its output formats.
 
 Adding an analysis is one entry in ``ANALYSES``: a function called with the validated parameters as keyword
-arguments, returning JSON-ready rows (served as JSON or CSV) or ``Artefacts`` (files, one per format).
+arguments, returning JSON-ready rows (served as JSON or CSV) or ``artefacts.Artefacts`` (files, one per format).
 """
 
 from collections.abc import Callable
@@ -11,7 +11,6 @@ from typing import Any
 from rest_framework.fields import empty
 
 from . import exports, maps, selectors
-from .artefacts import Artefacts
 from .params import (
     LaunchesPerYearParams,
     LaunchFilterParams,
@@ -27,8 +26,6 @@ TABLE_FORMATS = {"json": "application/json", "csv": "text/csv"}
 
 # JSON type of each kind of parameter field, for the catalogue.
 PARAMETER_TYPES = {"BooleanField": "boolean", "IntegerField": "integer", "ChoiceField": "choice"}
-
-__all__ = ["ANALYSES", "TABLE_FORMATS", "Analysis", "Artefacts"]
 
 
 @dataclass(frozen=True)

@@ -84,6 +84,11 @@ def organisation_name_find(*, name: str) -> str | None:
     return Organisation.objects.filter(name__iexact=name.strip()).values_list("name", flat=True).first()
 
 
+def organisation_names() -> list[str]:
+    """Every organisation's name, alphabetically."""
+    return list(Organisation.objects.order_by("name").values_list("name", flat=True))
+
+
 def organisations() -> list[OrganisationRow]:
     """Every organisation with its number of launches, by name."""
     return list(

@@ -5,7 +5,6 @@ import io
 import json
 from typing import Any
 
-from django.core.cache import caches
 from django.core.files.storage import default_storage
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpResponse
@@ -18,13 +17,12 @@ from rest_framework.permissions import AllowAny, IsAdminUser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
-from rest_framework.settings import api_settings
-from rest_framework.throttling import SimpleRateThrottle
 
 from analysis import selectors, services
 from analysis.models import Job, JobListVersion, JobStatus, ResultEncoder
 from analysis.registry import ANALYSES, analysis_parameters
 from missions.api.caching import answer_cached
+from missions.api.throttling import UserRateThrottle
 
 from .serializers import AnalysisSerializer, JobCreateSerializer, JobListSerializer, JobSerializer, job_list_rows
 
@@ -51,19 +49,10 @@ class ResultNotReady(APIException):
     default_code = "result_not_ready"
 
 
-class JobSubmitThrottle(SimpleRateThrottle):
+class JobSubmitThrottle(UserRateThrottle):
     """Limits job submissions per user (or IP) to REST_FRAMEWORK's "job_submit" rate (API_THROTTLE_JOB_SUBMIT)."""
 
     scope = "job_submit"
-    cache = caches["throttle"]
-
-    def get_rate(self) -> str | None:
-        # Read at request time, so that a changed setting applies without a restart.
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
-
-    def get_cache_key(self, request: Request, view: Any) -> str:
-        ident = request.user.pk if request.user and request.user.is_authenticated else self.get_ident(request)
-        return self.cache_format % {"scope": self.scope, "ident": ident}
 
 
 class AnyFormatNegotiation(DefaultContentNegotiation):
@@ -90,6 +79,16 @@ def job_submit(request: Request, data: Any) -> tuple[Job, bool]:
     except services.JobQueueUnavailable as error:
         raise QueueUnavailable() from error
     return submission.job, submission.reused
+
+
+def job_submitted(job: Job, *, reused: bool, context: dict[str, Any], **extra: Any) -> Response:
+    """The answer to a submission: 202 with the job and its address, or 200 with an earlier finished run."""
+    body = JobSerializer(job, context=context).data
+    return Response(
+        {**body, **extra},
+        status=status.HTTP_200_OK if reused else status.HTTP_202_ACCEPTED,
+        headers={"Location": str(body["url"])},  # a plain str: WSGI servers refuse str subclasses
+    )
 
 
 class AnalysisViewSet(viewsets.ViewSet):
@@ -168,12 +167,7 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Destro
     def create(self, request: Request) -> Response:
         """Submit a job: 202 with its address, or 200 with an earlier finished run on unchanged data."""
         job, reused = job_submit(request, request.data)
-        body = JobSerializer(job, context=self.get_serializer_context()).data
-        return Response(
-            body,
-            status=status.HTTP_200_OK if reused else status.HTTP_202_ACCEPTED,
-            headers={"Location": str(body["url"])},  # a plain str: WSGI servers refuse str subclasses
-        )
+        return job_submitted(job, reused=reused, context=self.get_serializer_context())
 
     def get_object(self) -> Job:
         return services.job_reconcile(job=super().get_object())
