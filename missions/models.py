@@ -197,8 +197,13 @@ class VersionCounter(models.Model):
     @classmethod
     def bump(cls) -> None:
         """Record a change, so that answers computed before it are not reused."""
-        cls.objects.get_or_create(pk=1)
-        cls.objects.filter(pk=1).update(number=models.F("number") + 1, changed_at=timezone.now())
+        counter = cls.objects.filter(pk=1)
+        if counter.update(number=models.F("number") + 1, changed_at=timezone.now()):
+            return
+        # The first change: create the row, unless a concurrent first change just did, then count this one.
+        _, created = cls.objects.get_or_create(pk=1, defaults={"number": 1})
+        if not created:
+            counter.update(number=models.F("number") + 1, changed_at=timezone.now())
 
     @classmethod
     def current(cls) -> int:
