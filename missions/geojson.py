@@ -3,7 +3,7 @@
 import json
 from typing import Any
 
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.renderers import BaseRenderer
 
 # Keys of a paginated list that stay on the FeatureCollection (as foreign members) so that clients can page.
 PAGE_KEYS = ("count", "next", "previous")
@@ -22,16 +22,13 @@ def site_feature(site: dict[str, Any]) -> dict[str, Any]:
 
 
 class GeoJSONRenderer(BaseRenderer):
-    """Serialized launch sites as a FeatureCollection, or one site as a Feature; errors keep the API's shape."""
+    """Serialized launch sites as a FeatureCollection, or one site as a Feature (errors are JSON: config.errors)."""
 
     media_type = "application/geo+json"
     format = "geojson"
     charset = None
 
     def render(self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None) -> bytes:
-        response = (renderer_context or {}).get("response")
-        if response is not None and response.status_code >= 400:
-            return JSONRenderer().render(data)
         if isinstance(data, dict) and "results" in data:
             collection = {key: data[key] for key in PAGE_KEYS if key in data}
             collection.update(type="FeatureCollection", features=[site_feature(site) for site in data["results"]])

@@ -1,16 +1,15 @@
 """The list of every route of the URL configuration, walked from the resolver so that ``/help`` cannot drift."""
 
 import inspect
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from django.contrib.admindocs.views import simplify_regex
 from django.urls import URLPattern, URLResolver, get_resolver
 
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 # Included URL configurations shown as one line each rather than page by page.
 SUMMARISED_APPS = {"admin": "The Django admin (staff).", "rest_framework": "Sign in and out of the browsable API."}
-_NAMED_GROUP = re.compile(r"\(\?P<(?P<name>\w+)>")
 
 
 @dataclass(frozen=True)
@@ -40,7 +39,8 @@ def help_text(*, urlconf: str | None = None) -> str:
 
 def _walk(patterns: list, *, prefix: str) -> Iterator[Route]:
     for pattern in patterns:
-        path = prefix + _readable(str(pattern.pattern))
+        # Django's own '^launches/(?P<pk>[^/.]+)/$' -> '/launches/<pk>/', as the admin documentation shows it.
+        path = prefix + simplify_regex(str(pattern.pattern)).removeprefix("/")
         if isinstance(pattern, URLResolver):
             if pattern.app_name in SUMMARISED_APPS:
                 yield Route("GET", path, SUMMARISED_APPS[pattern.app_name])
@@ -49,25 +49,6 @@ def _walk(patterns: list, *, prefix: str) -> Iterator[Route]:
         elif isinstance(pattern, URLPattern) and "format" not in pattern.pattern.regex.groupindex:
             for method, description in _methods(pattern.callback):
                 yield Route(method, path, description)
-
-
-def _readable(pattern: str) -> str:
-    """'^launches/(?P<pk>[^/.]+)/$' -> 'launches/<pk>/'; path() patterns are already readable."""
-    if not pattern.startswith("^") and not pattern.endswith("$"):
-        return pattern
-    text = pattern.removeprefix("^").removesuffix("$")
-    out, index = [], 0
-    for match in _NAMED_GROUP.finditer(text):
-        if match.start() < index:
-            continue
-        out.append(text[index : match.start()])
-        out.append(f"<{match['name']}>")
-        depth, index = 1, match.end()
-        while depth and index < len(text):  # skip to the group's closing parenthesis
-            depth += {"(": 1, ")": -1}.get(text[index], 0) if text[index - 1] != "\\" else 0
-            index += 1
-    out.append(text[index:])
-    return "".join(out).replace("\\.", ".").replace("/?", "/")
 
 
 def _methods(callback: Callable) -> Iterator[tuple[str, str]]:

@@ -218,8 +218,8 @@ class DataView(APIView):
             "created": summary.created,
             "updated": summary.updated,
             "unchanged": summary.unchanged,
-            "duplicates": len(summary.duplicates),
-            "rejected": len(summary.rejected),
+            "duplicates": summary.run.duplicates,
+            "rejected": summary.run.rejected,
         }
         return Response(ImportSummarySerializer(body).data)
 

@@ -52,6 +52,6 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"{prefix}{summary.rows} rows read from {summary.run.source} ({summary.run.format}): "
                 f"{summary.created} created, {summary.updated} updated, {summary.unchanged} unchanged, "
-                f"{len(summary.duplicates)} duplicate, {len({e.line for e in summary.rejected})} rejected"
+                f"{summary.run.duplicates} duplicate, {summary.run.rejected} rejected"
             )
         )
