@@ -18,10 +18,7 @@ import time
 from pathlib import Path
 
 import psycopg2
-
-ROOT = Path(__file__).resolve().parent.parent
-SERVER = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
-REAL_FILE = Path(os.environ.get("SHARED_DATA_DIR", ROOT.parent / "shared" / "data")) / "mission_launches.csv"
+from support import LARGE_FILE, LARGE_ROWS, REAL_FILE, ROOT, SERVER, database_ensure, large_file
 
 
 def run_command(database_url: str, *args: str) -> tuple[float, int, str]:
@@ -98,35 +95,18 @@ def server_floor(database_url: str) -> float:
     return elapsed
 
 
-def ensure_database(name: str) -> str:
-    """Create the benchmark database if needed, migrate it, and return its URL."""
-    connection = psycopg2.connect(f"{SERVER}/postgres")
-    connection.autocommit = True  # CREATE DATABASE cannot run inside a transaction
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if not cursor.fetchone():
-            cursor.execute(f'CREATE DATABASE "{name}"')
-    connection.close()
-    url = f"{SERVER}/{name}"
-    run_command(url, "migrate", "--noinput")
-    return url
-
-
 def main() -> None:
     """Run the benchmark and print its figures."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database", default="sma_bench_1m")
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--file", type=Path, default=ROOT / "var" / "bench" / "launches_1m.csv")
+    parser.add_argument("--rows", type=int, default=LARGE_ROWS)
+    parser.add_argument("--file", type=Path, default=LARGE_FILE)
     args = parser.parse_args()
 
-    url = ensure_database(args.database)
-    if not args.file.exists():
-        subprocess.run(
-            [sys.executable, "bench/synthetic.py", "--source", REAL_FILE, "--rows", str(args.rows), "--out", args.file],
-            cwd=ROOT,
-            check=True,
-        )
+    url = f"{SERVER}/{args.database}"
+    database_ensure(url)
+    run_command(url, "migrate", "--noinput")
+    large_file(args.file, args.rows)
 
     real_runs = []
     for _ in range(5):

@@ -4,28 +4,25 @@ launches beside its hand-written SQL run with psql, and wrk on GET /api/jobs/ wi
     DATABASE_URL=postgres://... REDIS_URL=redis://... python bench/jobs.py [--runs 20] [--skip-1m] [--skip-wrk]
 
 The 1,000,000-launch database is BENCH_1M_DATABASE_URL (default: database sma_bench_1m, which bench/import.py
-leaves); when it holds fewer launches, it is built from bench/synthetic.py and import_launches first. Prints figures
-only.
+leaves); when it holds another number of launches, it is loaded from bench/synthetic.py's file first. Prints
+figures only.
 """
 
 import argparse
 import json
 import os
 import re
-import socket
 import statistics
 import subprocess
 import sys
 import time
 import urllib.request
 import uuid
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+from support import LARGE_ROWS, REAL_FILE, REAL_LAUNCHES, ROOT, database_load, gunicorn_start, large_file, wrk
+
 sys.path.insert(0, str(ROOT))
-REAL_FILE = ROOT.parent / "shared" / "data" / "mission_launches.csv"
-ONE_MILLION = 1_000_000
 
 # Analysis -> params of the POST-to-finished runs.
 REAL_DATA_JOBS: list[tuple[str, dict[str, Any]]] = [
@@ -121,49 +118,9 @@ def django_setup(database_url: str) -> None:
     django.setup()
 
 
-def manage(*args: str, env: dict[str, str]) -> None:
-    """Run a management command in a child process."""
-    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
-def server_start(env: dict[str, str], workers: int) -> tuple[subprocess.Popen, str]:
-    """gunicorn on a free port, with throttles off and debug off."""
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "config.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            urllib.request.urlopen(f"{base}/api/analyses/", timeout=1).read()
-            return server, base
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("the web server did not start")
 
 
 def post_json(url: str, payload: dict[str, Any]) -> dict[str, Any]:
@@ -220,7 +177,7 @@ def bench_million(database_url: str, repeat: int) -> None:
     print(f"{'aggregation':44} {'ORM ms':>9} {'psql ms':>9} {'ratio':>6}")
     worst = 0.0
     connection.ensure_connection()
-    assert Launch.objects.count() >= ONE_MILLION
+    assert Launch.objects.count() >= LARGE_ROWS
     for name, kwargs, sql in AGGREGATIONS:
         selector = getattr(selectors, name)
         selector(**kwargs)  # warm the cache as psql's first run does
@@ -235,26 +192,6 @@ def bench_million(database_url: str, repeat: int) -> None:
         label = name + (f"({', '.join(f'{k}={v}' for k, v in kwargs.items())})" if kwargs else "")
         print(f"{label:44} {orm:9.1f} {raw:9.1f} {orm / raw:6.2f}")
     print(f"worst ratio: {worst:.2f} (target <= 1.5)")
-
-
-def million_database_ready(database_url: str, env: dict[str, str]) -> None:
-    """Build the 1,000,000-launch database unless it is there."""
-    base, name = database_url.rsplit("/", 1)
-    subprocess.run(["psql", f"{base}/postgres", "-Xqc", f"CREATE DATABASE {name}"], capture_output=True)
-    count = subprocess.run(
-        ["psql", database_url, "-XAtc", "SELECT COUNT(*) FROM missions_launch"], capture_output=True, text=True
-    ).stdout.strip()
-    if count.isdigit() and int(count) >= ONE_MILLION:
-        return
-    print(f"building {database_url} with {ONE_MILLION:,} launches ...", flush=True)
-    big = ROOT / "var" / "bench" / "launches_1m.csv"
-    if not big.exists():
-        subprocess.run(
-            [sys.executable, "bench/synthetic.py", "--rows", str(ONE_MILLION), "--out", str(big)], cwd=ROOT, check=True
-        )
-    million_env = {**env, "DATABASE_URL": database_url}
-    manage("migrate", "--noinput", env=million_env)
-    manage("import_launches", str(big), env=million_env)
 
 
 def jobs_store(total: int) -> None:
@@ -282,17 +219,6 @@ def jobs_store(total: int) -> None:
         cursor.execute(f"VACUUM ANALYZE {Job._meta.db_table}")
 
 
-def wrk(base: str, seconds: int) -> str:
-    output = subprocess.run(
-        ["wrk", "-t2", "-c16", f"-d{seconds}s", f"{base}/api/jobs/"], capture_output=True, text=True, check=True
-    ).stdout
-    return (
-        re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)
-        + " req/s, latency "
-        + (re.search(r"Latency\s+(\S+)", output).group(1))
-    )
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=20, help="POST-to-finished runs per analysis")
@@ -316,29 +242,25 @@ def main() -> None:
         "API_THROTTLE_JOB_SUBMIT": "none",
         "LOG_LEVEL": "WARNING",
     }
-    manage("migrate", "--noinput", env=env)
-    count = subprocess.run(
-        ["psql", database_url, "-XAtc", "SELECT COUNT(*) FROM missions_launch"], capture_output=True, text=True
-    ).stdout.strip()
-    if count != "4323":
-        manage("clear_launches", "--yes", env=env)
-        manage("import_launches", str(REAL_FILE), env=env)
+    database_load(database_url, REAL_FILE, REAL_LAUNCHES, env)
     if not args.skip_1m:
-        million_database_ready(million_url, env)
+        database_load(million_url, large_file(), LARGE_ROWS, env)
 
     django_setup(database_url)
     from analysis.models import Job
 
     Job.objects.all().delete()
     worker = subprocess.Popen([sys.executable, "manage.py", "rqworker", "analysis", "default"], cwd=ROOT, env=env)
-    server, base = server_start(env, args.web_workers)
+    server, base = gunicorn_start(env, workers=args.web_workers, ready_path="/api/analyses/")
     try:
         bench_real_data(env, base, args.runs)
         if not args.skip_wrk:
             print(f"\n== wrk GET /api/jobs/ ({args.web_workers} gunicorn workers, 2 threads, 16 connections) ==")
             for total in (1_000, 100_000):
                 jobs_store(total)
-                print(f"{total:>7,} jobs: {wrk(base, args.wrk_seconds)}")
+                result = wrk(base, "/api/jobs/", duration=args.wrk_seconds)
+                rps, p50, p99 = result["rps"], result["p50"], result["p99"]
+                print(f"{total:>7,} jobs: {rps:.2f} req/s, p50 {p50:.2f} ms, p99 {p99:.2f} ms")
             Job.objects.all().delete()
     finally:
         server.terminate()

@@ -16,51 +16,13 @@ import os
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED_DATA = Path(os.environ.get("SHARED_DATA_DIR", ROOT.parent / "shared" / "data"))
-SERVER = "postgres://postgres@127.0.0.1:5432"
+from support import LARGE_ROWS, REAL_FILE, ROOT, SERVER, database_ensure, database_load, large_file, launch_count
+
 REAL_DATABASE_URL = os.environ.get("BENCH_MAPS_DATABASE_URL", f"{SERVER}/sma_bench_maps")
 SHARED_BIG_DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", f"{SERVER}/sma_bench")
 OWN_BIG_DATABASE_URL = os.environ.get("BENCH_MAPS_BIG_DATABASE_URL", f"{SERVER}/sma_bench_maps_1m")
-BIG_ROWS = 1_000_000
-BIG_FILE = ROOT / "var" / "bench" / "launches_1m.csv"
 RUNS = 3
-
-
-def database_ensure(url: str) -> None:
-    """Create the database of a URL if it does not exist yet."""
-    import psycopg2
-    from psycopg2 import sql
-
-    name = url.rsplit("/", 1)[1]
-    connection = psycopg2.connect(url.rsplit("/", 1)[0] + "/postgres")
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone() is None:
-            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    connection.close()
-
-
-def launch_count(url: str) -> int:
-    """How many launches the database of a URL holds (0 if it or its tables do not exist)."""
-    import psycopg2
-
-    try:
-        connection = psycopg2.connect(url)
-    except psycopg2.OperationalError:
-        return 0
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT to_regclass('missions_launch') IS NOT NULL")
-            if not cursor.fetchone()[0]:
-                return 0
-            cursor.execute("SELECT count(*) FROM missions_launch")
-            return cursor.fetchone()[0]
-    finally:
-        connection.close()
 
 
 def stage_run(stage: str) -> None:
@@ -79,10 +41,8 @@ def stage_run(stage: str) -> None:
         from missions.services import launches_clear, launches_import
 
         launches_clear()
-        launches_import(source=str(SHARED_DATA / "mission_launches.csv"))
+        launches_import(source=str(REAL_FILE))
         geocoding_measure()
-    elif Launch.objects.count() < BIG_ROWS:
-        big_database_fill()
     job_measure(label=f"{Launch.objects.count():,} launches")
 
 
@@ -103,20 +63,6 @@ def geocoding_measure() -> None:
             f"geocoding, {run} run: {summary.sites} sites looked up, {geocoder.calls} geocoder calls "
             f"({geocoder.nominatim_calls} to Nominatim), {elapsed:.3f} s"
         )
-
-
-def big_database_fill() -> None:
-    """Import the synthetic 1,000,000-launch file (written first if missing)."""
-    from missions.services import launches_clear, launches_import
-
-    if not BIG_FILE.is_file():
-        source = SHARED_DATA / "mission_launches.csv"
-        command = [sys.executable, str(ROOT / "bench" / "synthetic.py"), "--source", str(source)]
-        subprocess.run([*command, "--rows", str(BIG_ROWS), "--out", str(BIG_FILE)], check=True)
-    started = time.perf_counter()
-    launches_clear()
-    launches_import(source=str(BIG_FILE))
-    print(f"loaded {BIG_FILE.name} in {time.perf_counter() - started:.1f} s")
 
 
 def job_measure(*, label: str) -> None:
@@ -160,9 +106,12 @@ def main() -> None:
         stage_run(args.stage)
         return
     # The shared 1,000,000-launch database is only read; without it the benchmark loads a database of its own.
-    big = SHARED_BIG_DATABASE_URL if launch_count(SHARED_BIG_DATABASE_URL) >= BIG_ROWS else OWN_BIG_DATABASE_URL
+    big = SHARED_BIG_DATABASE_URL
+    if launch_count(big) < LARGE_ROWS:
+        big = OWN_BIG_DATABASE_URL
+        database_load(big, large_file(), LARGE_ROWS, dict(os.environ))
+    database_ensure(REAL_DATABASE_URL)
     for stage, url in (("real", REAL_DATABASE_URL), ("big", big)):
-        database_ensure(url)
         print(f"== {stage}: {url}", flush=True)
         env = {**os.environ, "DATABASE_URL": url}
         subprocess.run([sys.executable, __file__, "--stage", stage], env=env, check=True, cwd=ROOT)

@@ -1,0 +1,123 @@
+"""What the benchmarks share: their databases and files, management commands, a gunicorn server and wrk."""
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import psycopg2
+from psycopg2 import sql
+
+ROOT = Path(__file__).resolve().parent.parent
+SERVER = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+REAL_FILE = Path(os.environ.get("SHARED_DATA_DIR", ROOT.parent / "shared" / "data")) / "mission_launches.csv"
+REAL_LAUNCHES = 4323
+LARGE_FILE = ROOT / "var" / "bench" / "launches_1m.csv"
+LARGE_ROWS = 1_000_000
+WRK_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def large_file(path: Path = LARGE_FILE, rows: int = LARGE_ROWS) -> Path:
+    """The synthetic file in the Kaggle format, written from the real rows the first time it is asked for."""
+    if not path.is_file():
+        print(f"writing {path} ...", flush=True)
+        command = [sys.executable, "bench/synthetic.py", "--source", str(REAL_FILE), "--rows", str(rows)]
+        subprocess.run([*command, "--out", str(path)], cwd=ROOT, check=True)
+    return path
+
+
+def database_ensure(url: str) -> None:
+    """Create the database of a URL if it does not exist yet."""
+    server, name = url.rsplit("/", 1)
+    connection = psycopg2.connect(f"{server}/postgres")
+    connection.autocommit = True  # CREATE DATABASE cannot run inside a transaction
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone() is None:
+            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    connection.close()
+
+
+def launch_count(url: str) -> int:
+    """How many launches the database of a URL holds (0 if it or its tables do not exist)."""
+    try:
+        connection = psycopg2.connect(url)
+    except psycopg2.OperationalError:
+        return 0
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT to_regclass('missions_launch') IS NOT NULL")
+            if not cursor.fetchone()[0]:
+                return 0
+            cursor.execute("SELECT count(*) FROM missions_launch")
+            return cursor.fetchone()[0]
+    finally:
+        connection.close()
+
+
+def manage(env: dict[str, str], *args: str) -> None:
+    """Run a management command in a child process."""
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+
+
+def database_load(url: str, source: Path, expected: int, env: dict[str, str]) -> None:
+    """Make the database of a URL hold the launches of ``source``: imported once, reused by later runs."""
+    database_ensure(url)
+    run_env = {**env, "DATABASE_URL": url}
+    manage(run_env, "migrate", "--noinput")
+    if launch_count(url) != expected:
+        print(f"importing {source} into {url} ...", flush=True)
+        started = time.perf_counter()
+        manage(run_env, "clear_launches", "--yes")
+        manage(run_env, "import_launches", str(source), "--verbosity", "0")
+        print(f"  imported in {time.perf_counter() - started:.0f} s", flush=True)
+    # Dead rows of earlier loads cleared and fresh planner statistics, as autovacuum would leave them.
+    connection = psycopg2.connect(url)
+    connection.autocommit = True  # VACUUM cannot run inside a transaction
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    connection.close()
+
+
+def gunicorn_start(env: dict[str, str], *, workers: int, ready_path: str) -> tuple[subprocess.Popen, str]:
+    """gunicorn on a free port; returns once ``ready_path`` answers."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = ["-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
+    server = subprocess.Popen([sys.executable, *command, "--log-level", "warning"], cwd=ROOT, env=env)
+    address = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        try:
+            urllib.request.urlopen(address + ready_path, timeout=1).read()
+            return server, address
+        except OSError:
+            time.sleep(0.1)
+    server.terminate()
+    raise RuntimeError("the web server did not start")
+
+
+def wrk(address: str, path: str, *, duration: int, connections: int = 16) -> dict[str, float]:
+    """Run wrk with latency percentiles; return requests/s, p50 and p99 in ms and non-2xx answers."""
+    output = subprocess.run(
+        ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{duration}s", "--latency", address + path],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+    def latency(percentile: str) -> float:
+        value, unit = re.search(rf"^\s+{percentile}%\s+([\d.]+)(us|ms|s)\s*$", output, re.M).groups()
+        return float(value) * WRK_UNITS[unit]
+
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "p50": latency("50"),
+        "p99": latency("99"),
+        "errors": int(errors.group(1)) if errors else 0,
+    }
