@@ -42,7 +42,7 @@ def maps_page(request: HttpRequest) -> HttpResponse:
         site_map = site_map_build(**params.validated_data)
     except MapUnavailable as error:
         if download:
-            return JsonResponse({"detail": str(error)}, status=404)
+            return JsonResponse(error_body(str(error)), status=404)
         return _page(request, data, params, unavailable=str(error))
     if download == "geojson":
         return HttpResponse(json.dumps(site_map.features, ensure_ascii=False), content_type="application/geo+json")

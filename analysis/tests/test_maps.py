@@ -217,6 +217,14 @@ def test_the_maps_page_says_when_nothing_matches(client, real_data):
     assert "launch-map-data" not in response.content.decode()
 
 
+def test_a_download_of_an_empty_map_is_not_found_in_the_error_shape(client, real_data):
+    response = client.get("/maps/", {"year_from": "2100", "format": "geojson"})
+    assert (response.status_code, response.json()) == (
+        404,
+        {"detail": "No launches match the filters, so there is nothing to map.", "errors": {}},
+    )
+
+
 def test_the_maps_page_downloads_geojson_and_png(client, real_data):
     geojson = client.get("/maps/", {"organisation": "SpaceX", "format": "geojson"})
     assert geojson["Content-Type"] == "application/geo+json"
