@@ -17,7 +17,6 @@ from geopy.exc import GeopyError
 from geopy.extra.rate_limiter import RateLimiter
 from geopy.geocoders import Nominatim
 
-from missions.locations import location_parse
 from missions.models import CoordinatePrecision, CoordinateSource, DataVersion, LaunchSite
 
 logger = logging.getLogger(__name__)
@@ -115,12 +114,6 @@ class SiteGeocoder:
         if found is None:
             return None
         return Place(found.latitude, found.longitude, CoordinateSource.NOMINATIM, CoordinatePrecision.SITE)
-
-
-def location_locate(*, location: str, geocoder: SiteGeocoder | None = None) -> Place | None:
-    """Coordinates for one of the datasets' location strings, e.g. 'LC-39A, Kennedy Space Center, Florida, USA'."""
-    parsed = location_parse(location)
-    return (geocoder or SiteGeocoder()).locate(name=parsed.site, country=parsed.country)
 
 
 @dataclass

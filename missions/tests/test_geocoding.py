@@ -13,7 +13,8 @@ from geopy.exc import GeocoderTimedOut
 from geopy.extra.rate_limiter import RateLimiter
 
 from conftest import SHARED_DATA_DIR, shared_file
-from missions.geocoding import SiteGeocoder, location_locate, site_coordinates_correct, sites_geocode
+from missions.geocoding import Place, SiteGeocoder, site_coordinates_correct, sites_geocode
+from missions.locations import location_parse
 from missions.models import CoordinatePrecision, CoordinateSource, LaunchSite
 from missions.readers import open_launch_file, read_launch_chunks
 from missions.services import launches_clear, launches_import
@@ -63,6 +64,12 @@ class FakeNominatimAdapter(BaseSyncAdapter):
 
     def get_text(self, url, *, timeout, headers):
         raise AssertionError("Nominatim answers in JSON")
+
+
+def location_locate(location: str, geocoder: SiteGeocoder) -> Place | None:
+    """Coordinates for one of the datasets' location strings, e.g. 'LC-39A, Kennedy Space Center, Florida, USA'."""
+    parsed = location_parse(location)
+    return geocoder.locate(name=parsed.site, country=parsed.country)
 
 
 def nominatim_answer(latitude: float, longitude: float) -> list[dict]:
@@ -123,7 +130,7 @@ def test_the_datasets_hold_the_160_location_strings_of_the_locations_table():
 
 def test_every_location_of_the_three_datasets_is_located_from_the_gazetteer_with_the_network_off(network_off):
     geocoder = SiteGeocoder(nominatim=False)
-    places = {location: location_locate(location=location, geocoder=geocoder) for location in dataset_locations()}
+    places = {location: location_locate(location, geocoder=geocoder) for location in dataset_locations()}
     assert len(places) == 160
     assert {location for location, place in places.items() if place is None} == set()
     assert {place.source for place in places.values()} == {CoordinateSource.GAZETTEER}
@@ -133,21 +140,21 @@ def test_every_location_of_the_three_datasets_is_located_from_the_gazetteer_with
 
 def test_the_gazetteer_answers_before_nominatim_even_when_nominatim_is_enabled(network_off, nominatim):
     geocoder, _answers, requests = nominatim
-    place = location_locate(location="LC-39A, Kennedy Space Center, Florida, USA", geocoder=geocoder)
+    place = location_locate("LC-39A, Kennedy Space Center, Florida, USA", geocoder=geocoder)
     assert place.source == CoordinateSource.GAZETTEER
     assert requests == []
 
 
 @pytest.mark.parametrize(("location", "published"), PUBLISHED.items())
 def test_well_known_sites_lie_within_50_km_of_their_published_coordinates(network_off, location, published):
-    place = location_locate(location=location, geocoder=SiteGeocoder(nominatim=False))
+    place = location_locate(location, geocoder=SiteGeocoder(nominatim=False))
     assert place.precision == CoordinatePrecision.SITE
     assert geodesic((place.latitude, place.longitude), published).km < 50
 
 
 def test_spellings_of_one_site_share_its_coordinates():
     def point(location: str) -> tuple[float, float]:
-        place = location_locate(location=location, geocoder=SiteGeocoder(nominatim=False))
+        place = location_locate(location, geocoder=SiteGeocoder(nominatim=False))
         return place.latitude, place.longitude
 
     assert point("SLC-40, Cape Canaveral AFS, Florida, USA") == point("SLC-40, Cape Canaveral SFS, Florida, USA")
