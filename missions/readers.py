@@ -3,6 +3,7 @@
 import codecs
 import csv
 import functools
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +16,7 @@ import pyarrow.csv as pa_csv
 
 from .models import ImportFormat, MissionStatus, RocketStatus, TimePrecision
 
-# Canonical columns that every format is turned into; ``line`` is the row's line number in the file.
+# Canonical columns that every format is turned into; ``line`` is the file line on which the row starts.
 CANONICAL_COLUMNS = [
     "line",
     "organisation",
@@ -35,6 +36,9 @@ FALLBACK_ERRORS = "launch-file-fallback"
 FALLBACK_CODEC = "utf_8_cp1252_fallback"
 # Arrow reads ahead several blocks: small blocks keep that small, and chunks regroup them.
 READ_BLOCK_BYTES = 1 << 21
+# A line break as an editor counts one. Arrow drops the "\n" of a quoted "\r\n" that straddles two read blocks
+# (apache/arrow#51368), which leaves a lone "\r" that still ends a line.
+LINE_BREAK = r"\r\n|\r|\n"
 
 
 def _decode_fallback(error: UnicodeError) -> tuple[str, int]:
@@ -223,14 +227,7 @@ def read_launch_chunks(
 ) -> Iterator[tuple[pd.DataFrame, list[RowError]]]:
     """Stream a launch file as cleaned frames in the canonical columns, with the errors of the rows left out."""
     layout = launch_file.layout
-    malformed: list[RowError] = []
-
-    def skip_malformed(row: pa_csv.InvalidRow) -> str:
-        """Report a row with the wrong number of fields, and read on."""
-        reason = f"has {row.actual_columns} fields, expected {row.expected_columns}"
-        malformed.append(RowError(row.number, "row", reason))
-        return "skip"
-
+    lines = _LineNumbers()
     encoding = FALLBACK_CODEC if launch_file.encoding == "utf-8+cp1252" else "utf8"
     try:
         # An ordinary file, not Arrow's default memory map, which would count the whole file as resident.
@@ -239,25 +236,22 @@ def read_launch_chunks(
             reader = pa_csv.open_csv(
                 handle,
                 read_options=pa_csv.ReadOptions(use_threads=False, block_size=READ_BLOCK_BYTES, encoding=encoding),
-                # A quoted value may span lines; line numbers still count one line per record, as before.
-                parse_options=pa_csv.ParseOptions(newlines_in_values=True, invalid_row_handler=skip_malformed),
+                # A quoted value may span lines: each row is numbered by the line it starts on.
+                parse_options=pa_csv.ParseOptions(newlines_in_values=True, invalid_row_handler=lines.skip),
                 convert_options=pa_csv.ConvertOptions(
                     include_columns=layout.source_columns,
                     column_types=dict.fromkeys(layout.source_columns, pa.string()),
                     strings_can_be_null=False,
                 ),
             )
-            first_line = 2  # the header is line 1 and every record is one line in these files
             for table in _regrouped(reader, chunksize):
+                starts, skipped = lines.number(_line_breaks(table))
                 frame = table.to_pandas().rename(columns={source: field for field, source in layout.columns.items()})
-                frame.index = _lines(first_line, len(frame), malformed)
-                first_line = int(frame.index[-1]) + 1 if len(frame) else first_line
+                frame.index = starts
                 cleaned, errors = _clean(frame, layout.format)
-                errors += [error for error in malformed if error.line < first_line]
-                malformed = [error for error in malformed if error.line >= first_line]
-                yield cleaned, errors
-        if malformed:
-            yield pd.DataFrame(columns=CANONICAL_COLUMNS), malformed
+                yield cleaned, errors + skipped
+        if rest := lines.rest():
+            yield pd.DataFrame(columns=CANONICAL_COLUMNS), rest
     except pa.ArrowInvalid as error:
         raise LaunchFileError(f"{launch_file.path}: not a readable CSV file: {error}") from error
 
@@ -278,10 +272,67 @@ def _regrouped(batches: Iterator[pa.RecordBatch], rows: int) -> Iterator[pa.Tabl
         yield pa.Table.from_batches(pending)
 
 
-def _lines(first_line: int, rows: int, skipped: list[RowError]) -> pd.Index:
-    """The file lines of ``rows`` parsed rows from ``first_line`` on, stepping over the lines of skipped rows."""
-    lines = np.arange(first_line, first_line + rows + len(skipped))
-    return pd.Index(lines[~np.isin(lines, [error.line for error in skipped])][:rows])
+@dataclass(frozen=True)
+class _SkippedRow:
+    """A row with the wrong number of fields, which Arrow leaves out of its batches."""
+
+    record: int  # Arrow's InvalidRow.number: records counted from the header's 1, however many lines each spans
+    line_breaks: int
+    reason: str
+
+
+class _LineNumbers:
+    """Numbers a file's records by the line each starts on, as an editor shows it, stepping over skipped rows."""
+
+    def __init__(self) -> None:
+        self.skipped: list[_SkippedRow] = []
+        self.next_record = self.next_line = 2  # the header is record 1 and line 1
+
+    def skip(self, row: pa_csv.InvalidRow) -> str:
+        """Note a row with the wrong number of fields, for Arrow's invalid_row_handler, and read on."""
+        reason = f"has {row.actual_columns} fields, expected {row.expected_columns}"
+        self.skipped.append(_SkippedRow(row.number, len(re.findall(LINE_BREAK, row.text)), reason))
+        return "skip"
+
+    def number(self, line_breaks: np.ndarray) -> tuple[pd.Index, list[RowError]]:
+        """The start lines of the next parsed rows, from the line breaks in each, and the rows skipped among them."""
+        rows = len(line_breaks)
+        records = np.arange(self.next_record, self.next_record + rows + len(self.skipped))
+        records = records[~np.isin(records, [row.record for row in self.skipped])][:rows]
+        # Rows skipped after the last parsed one wait for the next rows: Arrow may not have reached them all yet.
+        return self._start_lines(records, line_breaks, int(records[-1]) + 1 if rows else self.next_record)
+
+    def rest(self) -> list[RowError]:
+        """The rows skipped after the last parsed row of the file."""
+        end = max(row.record for row in self.skipped) + 1 if self.skipped else self.next_record
+        none = np.zeros(0, dtype=np.int64)
+        return self._start_lines(none, none, end)[1]
+
+    def _start_lines(self, records: np.ndarray, line_breaks: np.ndarray, end: int) -> tuple[pd.Index, list[RowError]]:
+        """The start lines of the parsed ``records`` and of the rows skipped among them, up to record ``end``."""
+        first = self.next_record
+        skipped = [row for row in self.skipped if row.record < end]
+        self.skipped = [row for row in self.skipped if row.record >= end]
+        breaks = np.zeros(end - first, dtype=np.int64)
+        breaks[records - first] = line_breaks
+        for row in skipped:
+            breaks[row.record - first] = row.line_breaks
+        starts = self.next_line + np.arange(end - first) + np.cumsum(breaks) - breaks
+        self.next_record, self.next_line = end, self.next_line + end - first + int(breaks.sum())
+        errors = [RowError(int(starts[row.record - first]), "row", row.reason) for row in skipped]
+        return pd.Index(starts[records - first]), errors
+
+
+def _line_breaks(table: pa.Table) -> np.ndarray:
+    """How many line breaks the values of each row hold."""
+    line_breaks = np.zeros(table.num_rows, dtype=np.int64)
+    for column in table.columns:
+        # A byte search of the text under the column's values costs a fiftieth of Arrow's count per value and rules
+        # out nearly every column; a break in a neighbouring row outside the chunk only costs that count.
+        texts = (chunk.buffers()[2].to_pybytes() for chunk in column.chunks)
+        if any(b"\n" in text or b"\r" in text for text in texts):
+            line_breaks += pc.count_substring_regex(column, LINE_BREAK).to_numpy()
+    return line_breaks
 
 
 def _clean(frame: pd.DataFrame, file_format: ImportFormat) -> tuple[pd.DataFrame, list[RowError]]:

@@ -242,6 +242,71 @@ def test_a_quoted_value_may_span_lines_across_read_blocks(tmp_path, monkeypatch)
     assert Launch.objects.filter(mission="A\nsecond line").exists()
 
 
+# GOOD with a mission that spans three lines, so the row after it starts three lines further down.
+THREE_LINES = GOOD.replace("Falcon 9 | A", '"Falcon 9 | A\nsecond line\nthird line"')
+
+
+@pytest.mark.parametrize("line_end", ["\n", "\r\n"])
+@pytest.mark.parametrize("chunk_rows", [1, 100_000])
+def test_an_error_after_a_value_spanning_lines_names_the_line_its_row_starts_on(
+    tmp_path, monkeypatch, line_end, chunk_rows
+):
+    monkeypatch.setattr(services, "CHUNK_ROWS", chunk_rows)
+    content = HEADER + THREE_LINES + OTHER + BAD_DATE + THREE_LINES.replace("2020", "0000")
+    path = write(tmp_path, "lines.csv", content.replace("\n", line_end))
+
+    with pytest.raises(ImportFailed) as failure:
+        launches_import(source=str(path))
+
+    assert failure.value.errors == [
+        f"{path}:6: date: invalid date (expected e.g. 'Fri Aug 07, 2020 05:12 UTC' or 'Fri Aug 07, 2020'): "
+        "'Thu Aug 36, 2020 04:01 UTC'",
+        f"{path}:7: date: is not between 1900 and 2100: 'Fri Aug 07, 0000 05:12 UTC'",
+    ]
+
+
+def test_a_quoted_crlf_split_between_read_blocks_still_ends_a_line(tmp_path, monkeypatch):
+    content = (HEADER + OTHER + THREE_LINES + BAD_DATE).replace("\n", "\r\n").encode()
+    # Arrow keeps only the "\r" of a quoted "\r\n" that a read block boundary splits.
+    monkeypatch.setattr(readers, "READ_BLOCK_BYTES", content.index(b"A\r\n") + 2)
+    path = write(tmp_path, "split.csv", content)
+
+    with pytest.raises(ImportFailed) as failure:
+        launches_import(source=str(path))
+
+    assert failure.value.errors == [
+        f"{path}:6: date: invalid date (expected e.g. 'Fri Aug 07, 2020 05:12 UTC' or 'Fri Aug 07, 2020'): "
+        "'Thu Aug 36, 2020 04:01 UTC'"
+    ]
+
+
+@pytest.mark.parametrize("chunk_rows", [1, 100_000])
+def test_repeats_after_a_value_spanning_lines_are_reported_with_the_lines_they_start_on(
+    tmp_path, monkeypatch, chunk_rows
+):
+    monkeypatch.setattr(services, "CHUNK_ROWS", chunk_rows)
+    path = write(tmp_path, "repeats.csv", HEADER + THREE_LINES + OTHER + THREE_LINES + NEW + OTHER)
+
+    summary = launches_import(source=str(path))
+
+    assert (summary.created, summary.rows) == (3, 5)
+    assert summary.duplicates == [{"line": 6, "duplicate_of": 2}, {"line": 10, "duplicate_of": 5}]
+
+
+@pytest.mark.parametrize("chunk_rows", [1, 100_000])
+def test_rows_with_the_wrong_number_of_fields_around_values_spanning_lines_are_reported_with_their_lines(
+    tmp_path, monkeypatch, chunk_rows
+):
+    monkeypatch.setattr(services, "CHUNK_ROWS", chunk_rows)
+    too_few = '3,3,CASC,"too\nfew"\n'
+    path = write(tmp_path, "fields.csv", HEADER + THREE_LINES + too_few + BAD_DATE + NEW + "5,5,CASC,too few\n")
+
+    summary = launches_import(source=str(path), skip_invalid=True)
+
+    assert (summary.created, summary.rows) == (2, 5)
+    assert [(error.line, error.column) for error in summary.rejected] == [(5, "row"), (7, "date"), (9, "row")]
+
+
 def test_a_year_outside_the_space_age_is_rejected(tmp_path):
     path = write(tmp_path, "year.csv", HEADER + GOOD.replace("2020", "0000") + NEW)
 
