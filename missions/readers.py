@@ -35,7 +35,7 @@ MAX_LENGTHS = {"organisation": 200, "location": 300, "rocket": 200, "mission": 3
 FALLBACK_ERRORS = "launch-file-fallback"
 FALLBACK_CODEC = "utf_8_cp1252_fallback"
 # Arrow reads ahead several blocks: small blocks keep that small, and chunks regroup them.
-READ_BLOCK_BYTES = 1 << 21
+READ_BLOCK_BYTES = 1 << 20
 # A line break as an editor counts one. Arrow drops the "\n" of a quoted "\r\n" that straddles two read blocks
 # (apache/arrow#51368), which leaves a lone "\r" that still ends a line.
 LINE_BREAK = r"\r\n|\r|\n"
