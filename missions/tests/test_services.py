@@ -280,6 +280,18 @@ def test_a_quoted_crlf_split_between_read_blocks_still_ends_a_line(tmp_path, mon
     ]
 
 
+@pytest.mark.parametrize("split", [False, True])
+def test_line_breaks_inside_values_are_stored_as_newlines_wherever_read_blocks_end(tmp_path, monkeypatch, split):
+    content = (HEADER + OTHER + THREE_LINES).replace("\n", "\r\n").encode()
+    if split:
+        monkeypatch.setattr(readers, "READ_BLOCK_BYTES", content.index(b"A\r\n") + 2)
+    path = write(tmp_path, "crlf.csv", content)
+
+    launches_import(source=str(path))
+
+    assert sorted(Launch.objects.values_list("mission", flat=True)) == ["A\nsecond line\nthird line", "C"]
+
+
 @pytest.mark.parametrize("chunk_rows", [1, 100_000])
 def test_repeats_after_a_value_spanning_lines_are_reported_with_the_lines_they_start_on(
     tmp_path, monkeypatch, chunk_rows
