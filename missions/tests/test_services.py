@@ -140,6 +140,11 @@ JIUQUAN = '"Site 9401 (SLS-2), Jiuquan Satellite Launch Center, China"'
 LC39A = '"LC-39A, Kennedy Space Center, Florida, USA"'
 GOOD = f'0,0,SpaceX,{LC39A},"Fri Aug 07, 2020 05:12 UTC",Falcon 9 | A,StatusActive,50.0,Success\n'
 BAD_DATE = f'1,1,CASC,{JIUQUAN},"Thu Aug 36, 2020 04:01 UTC",Long March 2D | B,StatusActive,,Success\n'
+# What an import says of BAD_DATE, after its file and line.
+BAD_DATE_ERROR = (
+    "date: invalid date (expected e.g. 'Fri Aug 07, 2020 05:12 UTC' or 'Fri Aug 07, 2020'): "
+    "'Thu Aug 36, 2020 04:01 UTC'"
+)
 BAD_STATUS = f'2,2,CASC,{JIUQUAN},"Wed Aug 05, 2020",Long March 2D | C,StatusActive,,Exploded\n'
 
 
@@ -152,8 +157,7 @@ def test_invalid_row_rejects_the_whole_file_and_names_line_and_column(tmp_path, 
         launches_import(source=str(path))
 
     assert failure.value.errors == [
-        f"{path}:3: date: invalid date (expected e.g. 'Fri Aug 07, 2020 05:12 UTC' or 'Fri Aug 07, 2020'): "
-        "'Thu Aug 36, 2020 04:01 UTC'",
+        f"{path}:3: {BAD_DATE_ERROR}",
         f"{path}:4: mission_status: unknown mission status 'Exploded'",
     ]
     assert database_snapshot() == before
@@ -259,8 +263,7 @@ def test_an_error_after_a_value_spanning_lines_names_the_line_its_row_starts_on(
         launches_import(source=str(path))
 
     assert failure.value.errors == [
-        f"{path}:6: date: invalid date (expected e.g. 'Fri Aug 07, 2020 05:12 UTC' or 'Fri Aug 07, 2020'): "
-        "'Thu Aug 36, 2020 04:01 UTC'",
+        f"{path}:6: {BAD_DATE_ERROR}",
         f"{path}:7: date: is not between 1900 and 2100: 'Fri Aug 07, 0000 05:12 UTC'",
     ]
 
@@ -274,10 +277,7 @@ def test_a_quoted_crlf_split_between_read_blocks_still_ends_a_line(tmp_path, mon
     with pytest.raises(ImportFailed) as failure:
         launches_import(source=str(path))
 
-    assert failure.value.errors == [
-        f"{path}:6: date: invalid date (expected e.g. 'Fri Aug 07, 2020 05:12 UTC' or 'Fri Aug 07, 2020'): "
-        "'Thu Aug 36, 2020 04:01 UTC'"
-    ]
+    assert failure.value.errors == [f"{path}:6: {BAD_DATE_ERROR}"]
 
 
 @pytest.mark.parametrize("split", [False, True])
