@@ -120,11 +120,11 @@ class OrganisationViewSet(DataVersionCacheMixin, ReadOnlyViewSet):
     def get_serializer_class(self) -> type[OrganisationSerializer]:
         return OrganisationDetailSerializer if self.action == "retrieve" else OrganisationSerializer
 
-    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def get_object(self) -> Organisation:
         """One organisation with its launches per year."""
-        organisation = self.get_object()
+        organisation = super().get_object()
         organisation.launches_per_year = selectors.organisation_launches_per_year(organisation=organisation)
-        return Response(self.get_serializer(organisation).data)
+        return organisation
 
 
 @extend_schema_view(list=extend_schema(responses={200: RocketSerializer(many=True), **LIST_ERRORS}))

@@ -5,7 +5,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from missions.geocoding import site_coordinates_correct
-from missions.models import Launch, LaunchSite
+from missions.models import Launch, LaunchSite, Organisation
 from missions.services import launches_clear
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("real_data")]
@@ -26,6 +26,17 @@ def test_a_repeated_read_is_answered_from_the_cache(api, django_assert_num_queri
     assert second.status_code == 200
     assert second.json() == first.json()
     assert second["Content-Type"] == "application/json"
+
+
+def test_an_organisation_with_its_launches_per_year_is_answered_from_the_cache(api, django_assert_num_queries):
+    url = f"/api/organisations/{Organisation.objects.get(name='SpaceX').pk}/"
+    first = api.get(url)
+
+    with django_assert_num_queries(1):  # the data version, nothing else
+        second = api.get(url)
+
+    assert second.json() == first.json()
+    assert first.json()["launches_per_year"]
 
 
 def test_clearing_the_data_makes_cached_answers_unreachable(api):
