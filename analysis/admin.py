@@ -1,8 +1,10 @@
 """Admin for analysis jobs: read-only, since a job changes state only through its own methods."""
 
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from . import services
 from .models import Job
 
 
@@ -21,3 +23,11 @@ class JobAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Job | None = None) -> bool:
         return False
+
+    def delete_model(self, request: HttpRequest, obj: Job) -> None:
+        # Through the service, as the API deletes: the job's files go too, and the job list's version moves on.
+        services.job_delete(job=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Job]) -> None:
+        for job in queryset:
+            services.job_delete(job=job)
