@@ -9,6 +9,7 @@ from django.db import connection
 from django.db.models import Count, Max, Min, Q
 from django.utils.dateparse import parse_datetime
 
+from missions.geojson import site_feature
 from missions.models import LaunchSite, MissionStatus, Organisation, Pad
 
 from .artefacts import Artefacts
@@ -112,22 +113,19 @@ def _datetime(value: str | datetime) -> datetime:
 
 def site_features(rows: list[SiteRow]) -> dict[str, Any]:
     """A GeoJSON FeatureCollection with one point per located place (rows with coordinates) and its statistics."""
-    features = []
-    for row in rows:
-        properties = {key: value for key, value in row.items() if key not in ("latitude", "longitude")}
-        properties["name"] = " / ".join(row["sites"])
-        properties["country"] = " / ".join(row["countries"])
-        properties["first_launch"] = row["first_launch"].isoformat()
-        properties["last_launch"] = row["last_launch"].isoformat()
-        properties["marker-color"] = success_colour(row["success_rate"])
-        features.append(
+    features = [
+        site_feature(
             {
-                "type": "Feature",
-                # GeoJSON orders a position as longitude, latitude.
-                "geometry": {"type": "Point", "coordinates": [row["longitude"], row["latitude"]]},
-                "properties": properties,
+                **row,
+                "name": " / ".join(row["sites"]),
+                "country": " / ".join(row["countries"]),
+                "first_launch": row["first_launch"].isoformat(),
+                "last_launch": row["last_launch"].isoformat(),
+                "marker-color": success_colour(row["success_rate"]),
             }
         )
+        for row in rows
+    ]
     return {"type": "FeatureCollection", "features": features}
 
 

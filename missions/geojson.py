@@ -10,11 +10,11 @@ PAGE_KEYS = ("count", "next", "previous")
 
 
 def site_feature(site: dict[str, Any]) -> dict[str, Any]:
-    """One serialized site as a GeoJSON Feature; a site without coordinates has a null geometry."""
+    """One place as a GeoJSON Feature, its other keys as properties; a place without coordinates has no geometry."""
     located = site.get("latitude") is not None and site.get("longitude") is not None
     return {
         "type": "Feature",
-        "id": site.get("id"),
+        **({"id": site["id"]} if "id" in site else {}),
         # GeoJSON orders a position as longitude, latitude.
         "geometry": {"type": "Point", "coordinates": [site["longitude"], site["latitude"]]} if located else None,
         "properties": {key: value for key, value in site.items() if key not in ("latitude", "longitude")},
