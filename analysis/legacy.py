@@ -15,8 +15,8 @@ from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from . import selectors, services
-from .api.serializers import JobListSerializer, JobSerializer, job_list_rows
-from .api.views import LIST_COLUMNS, JobSubmitThrottle, job_submit, job_submitted
+from .api.serializers import JOB_LIST_COLUMNS, JobListSerializer, JobSerializer, job_list_rows
+from .api.views import JobSubmitThrottle, job_submit, job_submitted
 from .models import Job
 
 # Original route name -> (analysis, the parameter that the text after "-" fills, or None).
@@ -65,7 +65,7 @@ class LegacyJobListView(APIView):
         raw = request.query_params.get("limit", str(LIST_LIMIT))
         if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIST_LIMIT:
             raise ValidationError({"limit": [f"Must be a whole number from 1 to {MAX_LIST_LIMIT}."]})
-        jobs = selectors.jobs().values("id", *LIST_COLUMNS)[: int(raw)]
+        jobs = selectors.jobs().values("id", *JOB_LIST_COLUMNS)[: int(raw)]
         return Response(job_list_rows(jobs, jobs_url=reverse("job-list", request=request)))
 
 

@@ -69,6 +69,10 @@ class JobListSerializer(serializers.ModelSerializer):
         ]
 
 
+# The columns the job list reads besides the id, from which its "url" is built.
+JOB_LIST_COLUMNS = [name for name in JobListSerializer.Meta.fields if name not in ("id", "url")]
+
+
 def job_list_rows(rows: Iterable[dict[str, Any]], *, jobs_url: str) -> list[dict[str, Any]]:
     """``JobListSerializer``'s output built straight from ``.values()`` rows: the job list is the busiest read, and
     a serializer per row costs more than the query."""

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.files.storage import default_storage
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpResponse
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, NotFound, ValidationError
@@ -24,12 +25,17 @@ from analysis.registry import ANALYSES, analysis_parameters
 from missions.api.caching import answer_cached
 from missions.api.throttling import UserRateThrottle
 
-from .serializers import AnalysisSerializer, JobCreateSerializer, JobListSerializer, JobSerializer, job_list_rows
+from .serializers import (
+    JOB_LIST_COLUMNS,
+    AnalysisSerializer,
+    JobCreateSerializer,
+    JobListSerializer,
+    JobSerializer,
+    job_list_rows,
+)
 
 # The values each filter of the job list accepts.
 LIST_FILTERS = {"status": list(JobStatus.values), "analysis": list(ANALYSES)}
-# The columns the job list reads besides the id, from which its "url" is built.
-LIST_COLUMNS = ["analysis", "params", "status", "data_version", "created_at", "started_at", "finished_at"]
 
 TRUE_VALUES, FALSE_VALUES = {"true", "1", "yes"}, {"false", "0", "no", ""}
 
@@ -130,12 +136,14 @@ class JobPagination(CursorPagination):
 class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
     """Analysis jobs: anyone submits (throttled) and reads; staff delete."""
 
-    filter_backends: list = []
     pagination_class = JobPagination
 
     def get_queryset(self) -> QuerySet[Job]:
         return selectors.jobs()
 
+    @extend_schema(
+        parameters=[OpenApiParameter(name, enum=values) for name, values in LIST_FILTERS.items()],
+    )
     def list(self, request: Request) -> HttpResponse:
         """Jobs newest first, without their results; ``?status=`` and ``?analysis=`` filter them."""
         # Checked by hand rather than by a FilterSet, whose per-request set-up costs more than this whole query.
@@ -145,7 +153,7 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Destro
                 raise ValidationError({name: [f"Choose one of {', '.join(LIST_FILTERS[name])}."]})
 
         def answer() -> Response:
-            page = self.paginate_queryset(selectors.jobs(**filters).values("id", *LIST_COLUMNS))
+            page = self.paginate_queryset(selectors.jobs(**filters).values("id", *JOB_LIST_COLUMNS))
             return self.get_paginated_response(job_list_rows(page, jobs_url=reverse("job-list", request=request)))
 
         return answer_cached(view=self, request=request, version=JobListVersion.current, answer=answer)
