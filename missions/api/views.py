@@ -120,8 +120,12 @@ class OrganisationViewSet(DataVersionCacheMixin, ReadOnlyViewSet):
     def get_serializer_class(self) -> type[OrganisationSerializer]:
         return OrganisationDetailSerializer if self.action == "retrieve" else OrganisationSerializer
 
-    def get_object(self) -> Organisation:
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponse:
         """One organisation with its launches per year."""
+        return super().retrieve(request, *args, **kwargs)
+
+    def get_object(self) -> Organisation:
+        """The organisation, with its launches per year for the detail serializer."""
         organisation = super().get_object()
         organisation.launches_per_year = selectors.organisation_launches_per_year(organisation=organisation)
         return organisation
