@@ -34,9 +34,8 @@ def answer_cached(
         return HttpResponse(hit, content_type=request.accepted_media_type)
     response = answer()
     if isinstance(response, Response) and response.status_code == 200:
-        response.accepted_renderer = request.accepted_renderer
-        response.accepted_media_type = request.accepted_media_type
-        response.renderer_context = view.get_renderer_context()
+        # Rendered here, with what DRF would give it after the view, to be stored.
+        response = view.finalize_response(request, response)
         cache.set(key, response.render().content, seconds)
     return response
 
