@@ -82,12 +82,9 @@ def _declared_methods(callback: Callable) -> tuple[str, ...]:
     return ("GET",)
 
 
-def _first_line(*objects: object) -> str:
-    """The first line of the first of ``objects`` that has a docstring of its own (not one inherited)."""
-    for obj in objects:
-        if obj is None:
-            continue
-        doc = vars(obj).get("__doc__") if isinstance(obj, type) else getattr(obj, "__doc__", None)
-        if doc:
-            return inspect.cleandoc(doc).splitlines()[0]
-    return ""
+def _first_line(obj: object | None) -> str:
+    """The first line of ``obj``'s own docstring (not one inherited); empty when it has none."""
+    if obj is None:
+        return ""
+    doc = vars(obj).get("__doc__") if isinstance(obj, type) else getattr(obj, "__doc__", None)
+    return inspect.cleandoc(doc).splitlines()[0] if doc else ""
