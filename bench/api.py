@@ -14,7 +14,17 @@ import argparse
 import os
 import subprocess
 
-from support import LARGE_ROWS, REAL_FILE, REAL_LAUNCHES, SERVER, database_load, gunicorn_start, large_file, wrk
+from support import (
+    LARGE_DATABASE,
+    LARGE_ROWS,
+    REAL_FILE,
+    REAL_LAUNCHES,
+    SERVER,
+    database_load,
+    gunicorn_start,
+    large_file,
+    wrk,
+)
 
 REAL_URLS = [
     "/api/launches/?page_size=100",
@@ -74,7 +84,7 @@ def main() -> None:
     measure("Real data (4,323 launches)", url, REAL_URLS, env, args.duration)
     if args.skip_large:
         return
-    url = f"{args.pg}/sma_bench_1m"
+    url = f"{args.pg}/{LARGE_DATABASE}"
     database_load(url, large_file(), LARGE_ROWS, env)
     measure("1,000,000 launches", url, LARGE_URLS, env, args.duration)
     # The latency target is for computing an answer: one client at a time, with the answer cache off.

@@ -6,7 +6,7 @@ import (COPY of the clean rows, the same indexes and foreign keys), in one trans
 side by side, and the import command's start-up: together, the bounds on any ratio an import can reach. It leaves
 the 1,000,000 launches in the database for the other benchmarks.
 
-    python bench/import.py [--database sma_bench] [--rows 1000000]
+    python bench/import.py [--database sma_bench_1m] [--rows 1000000]
 """
 
 import argparse
@@ -21,7 +21,7 @@ from functools import partial
 from pathlib import Path
 
 import psycopg2
-from support import LARGE_FILE, LARGE_ROWS, REAL_FILE, ROOT, SERVER, database_ensure, large_file
+from support import LARGE_DATABASE, LARGE_FILE, LARGE_ROWS, REAL_FILE, ROOT, SERVER, database_ensure, large_file
 
 # The memory the import gives its index builds, in UTC as the import's COPY is.
 SESSION_SETTINGS = "SET maintenance_work_mem = '256MB'; SET TIME ZONE 'UTC'"
@@ -129,7 +129,7 @@ def startup_seconds(database_url: str) -> float:
 def main() -> None:
     """Run the benchmark and print its figures."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--database", default="sma_bench_1m")
+    parser.add_argument("--database", default=LARGE_DATABASE)
     parser.add_argument("--rows", type=int, default=LARGE_ROWS)
     parser.add_argument("--file", type=Path, default=LARGE_FILE)
     args = parser.parse_args()

@@ -20,7 +20,17 @@ import urllib.request
 import uuid
 from typing import Any
 
-from support import LARGE_ROWS, REAL_FILE, REAL_LAUNCHES, ROOT, database_load, gunicorn_start, large_file, wrk
+from support import (
+    LARGE_DATABASE,
+    LARGE_ROWS,
+    REAL_FILE,
+    REAL_LAUNCHES,
+    ROOT,
+    database_load,
+    gunicorn_start,
+    large_file,
+    wrk,
+)
 
 sys.path.insert(0, str(ROOT))
 
@@ -131,7 +141,7 @@ def post_json(url: str, payload: dict[str, Any]) -> dict[str, Any]:
         return json.loads(response.read())
 
 
-def bench_real_data(env: dict[str, str], base: str, runs: int) -> None:
+def bench_real_data(base: str, runs: int) -> None:
     """POST each analysis (refresh=true) and time until the worker has finished it."""
     from analysis.models import Job
 
@@ -232,7 +242,7 @@ def main() -> None:
     database_url = os.environ.get("DATABASE_URL", "")
     if not database_url.startswith("postgres") or not os.environ.get("REDIS_URL"):
         sys.exit("Set DATABASE_URL (PostgreSQL) and REDIS_URL: the benchmark runs a real worker.")
-    million_url = os.environ.get("BENCH_1M_DATABASE_URL", database_url.rsplit("/", 1)[0] + "/sma_bench_1m")
+    million_url = os.environ.get("BENCH_1M_DATABASE_URL", f"{database_url.rsplit('/', 1)[0]}/{LARGE_DATABASE}")
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.local",
@@ -253,7 +263,7 @@ def main() -> None:
     worker = subprocess.Popen([sys.executable, "manage.py", "rqworker", "analysis", "default"], cwd=ROOT, env=env)
     server, base = gunicorn_start(env, workers=args.web_workers, ready_path="/api/analyses/")
     try:
-        bench_real_data(env, base, args.runs)
+        bench_real_data(base, args.runs)
         if not args.skip_wrk:
             print(f"\n== wrk GET /api/jobs/ ({args.web_workers} gunicorn workers, 2 threads, 16 connections) ==")
             for total in (1_000, 100_000):

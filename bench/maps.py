@@ -5,9 +5,8 @@ launches, and the geocoder calls of a first and a second geocoding run.
 
 Each stage runs in its own process against its own PostgreSQL database:
 - real data: BENCH_MAPS_DATABASE_URL (default .../sma_bench_maps), loaded with the real mission_launches.csv;
-- 1,000,000 launches: BENCH_DATABASE_URL (default .../sma_bench, which bench/import.py leaves behind) when it
-  holds them, read only; otherwise BENCH_MAPS_BIG_DATABASE_URL (default .../sma_bench_maps_1m), into which the
-  synthetic file of bench/synthetic.py is imported once.
+- 1,000,000 launches: BENCH_1M_DATABASE_URL (default .../sma_bench_1m, which bench/import.py leaves behind), whose
+  launches are only read; bench/synthetic.py's file is imported into it first when it does not hold them.
 Targets: real data under 3 s, 1,000,000 launches under 6 s, and no geocoder call on the second run.
 """
 
@@ -17,11 +16,18 @@ import subprocess
 import sys
 import time
 
-from support import LARGE_ROWS, REAL_FILE, ROOT, SERVER, database_ensure, database_load, large_file, launch_count
+from support import (
+    LARGE_DATABASE_URL,
+    LARGE_ROWS,
+    REAL_FILE,
+    ROOT,
+    SERVER,
+    database_ensure,
+    database_load,
+    large_file,
+)
 
 REAL_DATABASE_URL = os.environ.get("BENCH_MAPS_DATABASE_URL", f"{SERVER}/sma_bench_maps")
-SHARED_BIG_DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", f"{SERVER}/sma_bench")
-OWN_BIG_DATABASE_URL = os.environ.get("BENCH_MAPS_BIG_DATABASE_URL", f"{SERVER}/sma_bench_maps_1m")
 RUNS = 3
 
 
@@ -105,13 +111,9 @@ def main() -> None:
     if args.stage:
         stage_run(args.stage)
         return
-    # The shared 1,000,000-launch database is only read; without it the benchmark loads a database of its own.
-    big = SHARED_BIG_DATABASE_URL
-    if launch_count(big) < LARGE_ROWS:
-        big = OWN_BIG_DATABASE_URL
-        database_load(big, large_file(), LARGE_ROWS, dict(os.environ))
+    database_load(LARGE_DATABASE_URL, large_file(), LARGE_ROWS, dict(os.environ))
     database_ensure(REAL_DATABASE_URL)
-    for stage, url in (("real", REAL_DATABASE_URL), ("big", big)):
+    for stage, url in (("real", REAL_DATABASE_URL), ("big", LARGE_DATABASE_URL)):
         print(f"== {stage}: {url}", flush=True)
         env = {**os.environ, "DATABASE_URL": url}
         subprocess.run([sys.executable, __file__, "--stage", stage], env=env, check=True, cwd=ROOT)

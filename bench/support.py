@@ -18,6 +18,9 @@ REAL_FILE = Path(os.environ.get("SHARED_DATA_DIR", ROOT.parent / "shared" / "dat
 REAL_LAUNCHES = 4323
 LARGE_FILE = ROOT / "var" / "bench" / "launches_1m.csv"
 LARGE_ROWS = 1_000_000
+# The database of LARGE_FILE's launches that bench/import.py leaves behind and the other benchmarks read.
+LARGE_DATABASE = "sma_bench_1m"
+LARGE_DATABASE_URL = os.environ.get("BENCH_1M_DATABASE_URL", f"{SERVER}/{LARGE_DATABASE}")
 WRK_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
