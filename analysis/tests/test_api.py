@@ -289,3 +289,12 @@ def test_job_submission_is_throttled(few_launches, submit, settings):
 
     assert statuses == [202, 202, 429]
     assert Job.objects.count() == 2
+
+
+def test_the_schema_names_the_job_list_filters_and_their_values(client):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+
+    parameters = {item["name"]: item["schema"] for item in schema["paths"]["/api/jobs/"]["get"]["parameters"]}
+
+    assert parameters["status"]["enum"] == ["failed", "finished", "queued", "started"]
+    assert parameters["analysis"]["enum"] == sorted(ANALYSES)
