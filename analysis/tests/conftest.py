@@ -1,22 +1,14 @@
-"""Fixtures of the analysis tests: small launch files, API clients, the analysis queue and a private Redis."""
+"""Fixtures of the analysis tests: small launch files, a staff API client and the analysis queue."""
 
-import os
-import shutil
-import socket
-import subprocess
-import time
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import django_rq
 import pytest
-import redis
 from django.conf import settings
 from rest_framework.test import APIClient
 from rq import Queue, SimpleWorker
 
-from missions.services import launches_clear, launches_import
+from missions.services import launches_import
 
 HEADER = ",Unnamed: 0,Organisation,Location,Date,Detail,Rocket_Status,Price,Mission_Status\n"
 # Organisation, Location, Date, Detail, Rocket_Status, Price, Mission_Status: SpaceX with one unpriced launch,
@@ -81,10 +73,9 @@ def launch_csv(path: Path, rows: list[tuple[str, ...]]) -> Path:
 
 
 @pytest.fixture
-def few_launches(tmp_path: Path) -> Path:
+def few_launches(empty_launches, tmp_path: Path) -> Path:
     """Only five launches, of SpaceX, OKB-586 and i-Space (the session's real data is cleared for the test)."""
     path = launch_csv(tmp_path / "few.csv", FEW_LAUNCHES)
-    launches_clear()
     launches_import(source=str(path))
     return path
 
@@ -102,12 +93,6 @@ def work(queue: Queue) -> None:
 
 
 @pytest.fixture
-def client() -> APIClient:
-    """An anonymous API client."""
-    return APIClient()
-
-
-@pytest.fixture
 def staff_client(django_user_model) -> APIClient:
     """An API client signed in as a staff user."""
     user = django_user_model.objects.create_user("staff", password="pw", is_staff=True)
@@ -122,57 +107,3 @@ def analysis_queue():
     queue = django_rq.get_queue(settings.ANALYSIS_QUEUE, commit_mode="auto")
     queue.empty()
     return queue
-
-
-@pytest.fixture
-def needs_redis() -> str:
-    """The real Redis of REDIS_URL (always set in CI); skips elsewhere."""
-    if not settings.REDIS_URL:
-        if os.environ.get("CI"):
-            pytest.fail("CI must run the job tests against Redis (set REDIS_URL)")
-        pytest.skip("needs a real Redis: set REDIS_URL")
-    return settings.REDIS_URL
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@dataclass
-class PrivateRedis:
-    """A redis-server started for one test."""
-
-    url: str
-    process: subprocess.Popen
-
-    def stop(self) -> None:
-        """Stop the server, as if Redis went down."""
-        if self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-
-
-@pytest.fixture
-def private_redis() -> Iterator[PrivateRedis]:
-    """A redis-server of this test only, on a free port (never the shared one), stopped afterwards."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        pytest.skip("redis-server is not installed")
-    port = free_port()
-    process = subprocess.Popen(
-        [binary, "--port", str(port), "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    server = PrivateRedis(url=f"redis://127.0.0.1:{port}/0", process=process)
-    for _ in range(100):
-        try:
-            redis.Redis.from_url(server.url).ping()
-            break
-        except redis.ConnectionError:
-            time.sleep(0.05)
-    yield server
-    server.stop()

@@ -46,30 +46,31 @@ def test_a_queued_job_runs_to_its_result(few_launches, analysis_queue, django_ca
     assert job.started_at <= job.finished_at
 
 
-def test_the_same_analysis_on_unchanged_data_answers_the_finished_job(few_launches):
+@pytest.fixture
+def finished_spending_job(few_launches) -> Job:
+    """A finished job of spending per year, computed on the current data."""
     params = {"group_by": "year"}
-    first = Job.objects.create(
+    job = Job.objects.create(
         analysis="spending",
         params=params,
         params_key=services.params_key(params=params),
         data_version=services.data_version(),
     )
-    first.mark_finished(result=[])
+    job.mark_finished(result=[])
+    return job
+
+
+def test_the_same_analysis_on_unchanged_data_answers_the_finished_job(finished_spending_job):
+    first = finished_spending_job
 
     again = services.job_create(analysis="spending", params={"group_by": "year"})
 
     assert (again.reused, again.job.pk) == (True, first.pk)
 
 
-def test_refresh_or_changed_data_runs_the_analysis_again(few_launches):
+def test_refresh_or_changed_data_runs_the_analysis_again(finished_spending_job):
+    first = finished_spending_job
     params = {"group_by": "year"}
-    first = Job.objects.create(
-        analysis="spending",
-        params=params,
-        params_key=services.params_key(params=params),
-        data_version=services.data_version(),
-    )
-    first.mark_finished(result=[])
 
     refreshed = services.job_create(analysis="spending", params=params, refresh=True)
     DataVersion.bump()

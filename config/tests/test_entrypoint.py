@@ -1,7 +1,6 @@
 """The image's processes, started through docker/entrypoint.sh exactly as the containers start them."""
 
 import json
-import os
 import signal
 import subprocess
 import urllib.error
@@ -13,8 +12,9 @@ import redis
 from rq import Queue, Worker
 from rq.job import JobStatus
 
-from config.tests.conftest import ENTRYPOINT, REPO_DIR, free_port, need_service, stop_process, wait_until
+from config.tests.conftest import ENTRYPOINT, REPO_DIR, stop_process
 from config.tests.worker_jobs import marker_job
+from conftest import free_port, wait_until
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
@@ -120,24 +120,15 @@ def test_web_command_serves_readyz_once_migrated_and_503_when_redis_stops(
     assert "Connection refused" in failure["exc_info"]
 
 
-@pytest.fixture
-def redis_url() -> str:
-    """The Redis that the tests may use (REDIS_URL)."""
-    url = os.environ.get("REDIS_URL")
-    if not url:
-        need_service("Redis", "needs a real Redis server: set REDIS_URL")
-    return url
-
-
-def test_worker_command_finishes_its_current_job_when_sent_sigterm(production_env, redis_url, tmp_path):
-    connection = redis.Redis.from_url(redis_url)
+def test_worker_command_finishes_its_current_job_when_sent_sigterm(production_env, needs_redis, tmp_path):
+    connection = redis.Redis.from_url(needs_redis)
     queue = Queue("analysis", connection=connection)
     job = queue.enqueue(marker_job, directory=str(tmp_path), job_timeout=300)
     log, errors = tmp_path / "worker.log", tmp_path / "worker.err"
     with log.open("w") as output, errors.open("w") as error_output:
         worker = subprocess.Popen(
             [str(ENTRYPOINT), "worker"],
-            env={**production_env, "REDIS_URL": redis_url},
+            env={**production_env, "REDIS_URL": needs_redis},
             cwd=REPO_DIR,
             stdout=output,
             stderr=error_output,

@@ -9,43 +9,35 @@ from missions.models import ImportRun, Launch, Organisation
 pytestmark = pytest.mark.usefixtures("real_data")
 
 
-@pytest.fixture
-def staff_client(client, django_user_model):
-    """A client signed in as a superuser."""
-    user = django_user_model.objects.create_superuser("admin", "admin@example.com", "pw")
-    client.force_login(user)
-    return client
-
-
 @pytest.mark.parametrize("model", ["launch", "organisation", "rocket", "pad", "launchsite", "importrun"])
-def test_every_changelist_answers(staff_client, model):
-    response = staff_client.get(reverse(f"admin:missions_{model}_changelist"))
+def test_every_changelist_answers(admin_client, model):
+    response = admin_client.get(reverse(f"admin:missions_{model}_changelist"))
 
     assert response.status_code == 200
 
 
-def test_launch_list_queries_do_not_grow_with_the_page(staff_client, django_assert_max_num_queries):
+def test_launch_list_queries_do_not_grow_with_the_page(admin_client, django_assert_max_num_queries):
     with django_assert_max_num_queries(12):
-        response = staff_client.get(reverse("admin:missions_launch_changelist"), {"o": "-1"})
+        response = admin_client.get(reverse("admin:missions_launch_changelist"), {"o": "-1"})
     assert len(response.context["cl"].result_list) == 100
 
 
-def test_launch_filters_and_search_match_pandas(staff_client, mission_launches_csv):
+def test_launch_filters_and_search_match_pandas(admin_client, mission_launches_csv):
     frame = pd.read_csv(mission_launches_csv).drop_duplicates(subset=["Location", "Date"])
     expected = frame[(frame["Organisation"] == "SpaceX") & frame["Date"].str.contains("2019")]
     url = reverse("admin:missions_launch_changelist")
 
     spacex = Organisation.objects.get(name="SpaceX")
-    by_year = staff_client.get(url, {"year": "2019", "organisation__id__exact": spacex.pk})
-    searched = staff_client.get(url, {"q": "Starlink"})
+    by_year = admin_client.get(url, {"year": "2019", "organisation__id__exact": spacex.pk})
+    searched = admin_client.get(url, {"q": "Starlink"})
 
     assert by_year.context["cl"].result_count == len(expected)
     starlink = frame["Detail"].str.split(" | ", n=1, regex=False).str[1].str.contains("Starlink")
     assert searched.context["cl"].result_count == starlink.sum()
 
 
-def test_organisation_list_shows_launch_counts(staff_client, mission_launches_csv):
-    response = staff_client.get(reverse("admin:missions_organisation_changelist"), {"q": "RVSN USSR"})
+def test_organisation_list_shows_launch_counts(admin_client, mission_launches_csv):
+    response = admin_client.get(reverse("admin:missions_organisation_changelist"), {"q": "RVSN USSR"})
 
     (row,) = response.context["cl"].result_list
     frame = pd.read_csv(mission_launches_csv)
@@ -56,11 +48,11 @@ def test_organisation_list_shows_launch_counts(staff_client, mission_launches_cs
     )
 
 
-def test_import_runs_are_read_only(staff_client):
+def test_import_runs_are_read_only(admin_client):
     run = ImportRun.objects.latest("pk")
     url = reverse("admin:missions_importrun_change", args=[run.pk])
 
-    response = staff_client.post(url, {"source": "changed"})
+    response = admin_client.post(url, {"source": "changed"})
 
     assert response.status_code == 403
     run.refresh_from_db()

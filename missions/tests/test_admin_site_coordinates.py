@@ -5,22 +5,12 @@ from django.test import Client
 
 from missions.geocoding import sites_geocode
 from missions.models import LaunchSite
-from missions.services import launches_clear
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def admin_client_(django_user_model) -> Client:
-    user = django_user_model.objects.create_superuser("admin", "admin@example.com", "pw")
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def kennedy() -> LaunchSite:
-    launches_clear()  # rolled back with the test
+def kennedy(empty_launches) -> LaunchSite:
     LaunchSite.objects.create(name="Kennedy Space Center", country="USA")
     sites_geocode()
     return LaunchSite.objects.get()
@@ -30,8 +20,8 @@ def change(client: Client, site: LaunchSite, **coordinates):
     return client.post(f"/admin/missions/launchsite/{site.pk}/change/", coordinates)
 
 
-def test_coordinates_edited_in_the_admin_are_marked_manual_and_kept_by_geocoding(admin_client_, kennedy):
-    response = change(admin_client_, kennedy, latitude="28.5729", longitude="-80.649")
+def test_coordinates_edited_in_the_admin_are_marked_manual_and_kept_by_geocoding(admin_client, kennedy):
+    response = change(admin_client, kennedy, latitude="28.5729", longitude="-80.649")
     assert response.status_code == 302
     sites_geocode(refresh=True)
     kennedy.refresh_from_db()
@@ -43,9 +33,9 @@ def test_coordinates_edited_in_the_admin_are_marked_manual_and_kept_by_geocoding
     )
 
 
-def test_clearing_both_coordinates_lets_geocoding_locate_the_site_again(admin_client_, kennedy):
-    change(admin_client_, kennedy, latitude="1", longitude="2")
-    assert change(admin_client_, kennedy, latitude="", longitude="").status_code == 302
+def test_clearing_both_coordinates_lets_geocoding_locate_the_site_again(admin_client, kennedy):
+    change(admin_client, kennedy, latitude="1", longitude="2")
+    assert change(admin_client, kennedy, latitude="", longitude="").status_code == 302
     kennedy.refresh_from_db()
     assert (kennedy.latitude, kennedy.coordinate_source) == (None, "")
     sites_geocode()
@@ -61,8 +51,8 @@ def test_clearing_both_coordinates_lets_geocoding_locate_the_site_again(admin_cl
         ("0", "-181", "Ensure this value is greater than or equal to -180."),
     ],
 )
-def test_the_admin_refuses_incomplete_or_impossible_coordinates(admin_client_, kennedy, latitude, longitude, message):
-    response = change(admin_client_, kennedy, latitude=latitude, longitude=longitude)
+def test_the_admin_refuses_incomplete_or_impossible_coordinates(admin_client, kennedy, latitude, longitude, message):
+    response = change(admin_client, kennedy, latitude=latitude, longitude=longitude)
     assert response.status_code == 200
     assert message in response.content.decode()
     kennedy.refresh_from_db()

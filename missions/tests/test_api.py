@@ -6,11 +6,9 @@ from decimal import Decimal
 
 import pandas as pd
 import pytest
-from django.contrib.auth import get_user_model
 from django.contrib.staticfiles import finders
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from missions.models import ImportRun, Launch, Organisation, Rocket
@@ -18,11 +16,6 @@ from missions.models import ImportRun, Launch, Organisation, Rocket
 from .kaggle import COLUMNS, as_records, kaggle_frame, kaggle_rows
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def client() -> APIClient:
-    return APIClient()
 
 
 @pytest.fixture
@@ -410,18 +403,6 @@ def test_sites_cover_every_launch(client, frame):
 def test_sites_filter_by_country(client, frame):
     sites = get_all(client, "/api/sites/?country=usa")
     assert {site["country"] for site in sites} == {"USA"}
-
-
-@pytest.fixture
-def staff_token(db) -> str:
-    user = get_user_model().objects.create_user("ops", password="pw-ops-123456", is_staff=True)
-    return Token.objects.create(user=user).key
-
-
-@pytest.fixture
-def user_token(db) -> str:
-    user = get_user_model().objects.create_user("reader", password="pw-reader-123456")
-    return Token.objects.create(user=user).key
 
 
 def test_import_history_is_staff_only(client, real_data, staff_token, user_token):

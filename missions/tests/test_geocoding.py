@@ -12,12 +12,12 @@ from geopy.distance import geodesic
 from geopy.exc import GeocoderTimedOut
 from geopy.extra.rate_limiter import RateLimiter
 
-from conftest import SHARED_DATA_DIR, shared_file
+from conftest import DATASETS, SHARED_DATA_DIR, shared_file
 from missions.geocoding import Place, SiteGeocoder, site_coordinates_correct, sites_geocode
 from missions.locations import location_parse
 from missions.models import CoordinatePrecision, CoordinateSource, LaunchSite
 from missions.readers import open_launch_file, read_launch_chunks
-from missions.services import launches_clear, launches_import
+from missions.services import launches_import
 
 # Published coordinates of well-known spaceports (degrees, from their public descriptions), independent of the
 # project's gazetteer, with a location string of the datasets for each.
@@ -96,12 +96,6 @@ def nominatim(clock, settings):
 
 
 @pytest.fixture
-def no_sites(db) -> None:
-    """No launch data, whatever the session loaded before (rolled back with the test)."""
-    launches_clear()
-
-
-@pytest.fixture
 def network_off(monkeypatch) -> None:
     """Any attempt to open a network connection fails the test."""
 
@@ -115,7 +109,7 @@ def network_off(monkeypatch) -> None:
 def dataset_locations() -> set[str]:
     """Every Location string of the three datasets, decoded as the importer decodes them."""
     locations: set[str] = set()
-    for name in ("mission_launches.csv", "Space_Corrected.csv", "space_missions.csv"):
+    for name in DATASETS:
         for frame, _errors in read_launch_chunks(open_launch_file(shared_file(name))):
             locations.update(frame["location"])
     return locations
@@ -202,7 +196,7 @@ def test_a_site_of_an_unknown_country_nominatim_cannot_find_stays_unlocated(nomi
     assert geocoder.locate(name="Nowhere Field", country="Atlantis") is None
 
 
-@pytest.mark.usefixtures("no_sites")
+@pytest.mark.usefixtures("empty_launches")
 def test_sites_geocode_stores_coordinates_source_and_precision():
     LaunchSite.objects.create(name="Baikonur Cosmodrome", country="Kazakhstan")
     LaunchSite.objects.create(name="Mystery Range", country="Japan")
@@ -223,7 +217,7 @@ def test_sites_geocode_stores_coordinates_source_and_precision():
     assert LaunchSite.objects.get(name="Baikonur Cosmodrome").located_at is not None
 
 
-@pytest.mark.usefixtures("no_sites")
+@pytest.mark.usefixtures("empty_launches")
 def test_a_manual_correction_is_never_overwritten_or_looked_up(nominatim):
     geocoder, answers, requests = nominatim
     corrected = LaunchSite.objects.create(name="Sutherland Spaceport", country="United Kingdom")
@@ -237,7 +231,7 @@ def test_a_manual_correction_is_never_overwritten_or_looked_up(nominatim):
     assert (summary.sites, summary.manual, dict(summary.located)) == (1, 1, {"nominatim": 1})
 
 
-@pytest.mark.usefixtures("no_sites")
+@pytest.mark.usefixtures("empty_launches")
 def test_a_correction_made_while_geocoding_runs_wins(nominatim):
     geocoder, answers, _requests = nominatim
     site = LaunchSite.objects.create(name="Unlisted Field", country="United Kingdom")
@@ -252,7 +246,7 @@ def test_a_correction_made_while_geocoding_runs_wins(nominatim):
     assert (site.latitude, site.longitude, site.coordinate_source) == (1.0, 2.0, "manual")
 
 
-@pytest.mark.usefixtures("no_sites")
+@pytest.mark.usefixtures("empty_launches")
 def test_geocode_sites_fills_missing_sites_and_a_second_run_makes_no_calls():
     LaunchSite.objects.create(name="Kennedy Space Center", country="USA")
     LaunchSite.objects.create(name="Cape Canaveral AFS", country="USA")
@@ -267,7 +261,7 @@ def test_geocode_sites_fills_missing_sites_and_a_second_run_makes_no_calls():
     assert second.getvalue().splitlines()[0].startswith("0 site(s) looked up with 0 geocoder call(s)")
 
 
-@pytest.mark.usefixtures("no_sites")
+@pytest.mark.usefixtures("empty_launches")
 def test_geocode_sites_refresh_relocates_every_site_but_manual_ones():
     site = LaunchSite.objects.create(name="Kennedy Space Center", country="USA", latitude=1.0, longitude=1.0)
     site_coordinates_correct(
@@ -282,7 +276,7 @@ def test_geocode_sites_refresh_relocates_every_site_but_manual_ones():
     assert err.getvalue() == ""
 
 
-@pytest.mark.usefixtures("no_sites")
+@pytest.mark.usefixtures("empty_launches")
 def test_geocode_sites_names_the_sites_it_cannot_locate():
     LaunchSite.objects.create(name="Nowhere Field", country="Atlantis")
     out, err = StringIO(), StringIO()
@@ -291,7 +285,7 @@ def test_geocode_sites_names_the_sites_it_cannot_locate():
     assert out.getvalue().splitlines()[-1] == "1 site(s) still without coordinates."
 
 
-@pytest.mark.usefixtures("no_sites")
+@pytest.mark.usefixtures("empty_launches")
 def test_an_import_locates_the_sites_it_creates_once_committed(
     network_off, space_missions_csv, django_capture_on_commit_callbacks
 ):
@@ -305,7 +299,7 @@ def test_an_import_locates_the_sites_it_creates_once_committed(
     assert set(sites.values_list("coordinate_source", flat=True)) == {"gazetteer"}
 
 
-@pytest.mark.usefixtures("no_sites")
+@pytest.mark.usefixtures("empty_launches")
 def test_a_dry_run_import_locates_nothing(network_off, space_missions_csv, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         launches_import(source=str(space_missions_csv), dry_run=True)

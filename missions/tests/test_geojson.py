@@ -6,7 +6,6 @@ import pytest
 
 from missions.geocoding import sites_geocode
 from missions.models import LaunchSite
-from missions.services import launches_clear
 
 pytestmark = pytest.mark.django_db
 
@@ -38,8 +37,8 @@ def test_every_real_site_is_a_point(client, real_data):
     assert {feature["geometry"]["type"] for feature in collection["features"]} == {"Point"}
 
 
+@pytest.mark.usefixtures("empty_launches")
 def test_a_site_without_coordinates_has_a_null_geometry(client):
-    launches_clear()  # rolled back with the test: the session's real data stays
     LaunchSite.objects.create(name="Nowhere Field", country="Atlantis")
     LaunchSite.objects.create(name="Kennedy Space Center", country="USA")
     sites_geocode()
@@ -50,8 +49,8 @@ def test_a_site_without_coordinates_has_a_null_geometry(client):
     ]
 
 
+@pytest.mark.usefixtures("empty_launches")
 def test_one_site_is_a_feature(client):
-    launches_clear()
     site = LaunchSite.objects.create(name="Kennedy Space Center", country="USA", latitude=28.6, longitude=-80.6)
     feature = features_of(client.get(f"/api/sites/{site.pk}/", {"format": "geojson"}))
     assert feature["type"] == "Feature"

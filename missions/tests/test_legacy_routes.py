@@ -5,12 +5,10 @@ import json
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import get_resolver, path
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from config.api import router
 from missions.models import Launch, LaunchSite, Organisation, Pad
-from missions.services import launches_clear
 
 from .kaggle import COLUMNS, as_records, kaggle_rows
 
@@ -18,16 +16,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def client() -> APIClient:
-    return APIClient()
-
-
-@pytest.fixture
-def staff_client(db) -> APIClient:
+def staff_client(staff_token) -> APIClient:
     """A client that sends a staff user's token, as `curl -H 'Authorization: Token ...'` does."""
-    user = get_user_model().objects.create_user("ops", is_staff=True)
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {staff_token}")
     return client
 
 
@@ -69,16 +61,14 @@ def test_get_data_writes_dates_prices_and_statuses_as_the_file_does(client, real
     assert {row["Rocket_Status"] for row in rows} == {"StatusActive", "StatusRetired"}
 
 
-def test_post_data_refuses_anonymous_clients_and_imports_nothing(client, db, dataset):
-    launches_clear()
+def test_post_data_refuses_anonymous_clients_and_imports_nothing(client, empty_launches, dataset):
     response = client.post("/data")
     assert response.status_code == 401
     assert response.json() == {"detail": "Authentication credentials were not provided.", "errors": {}}
     assert Launch.objects.count() == 0
 
 
-def test_post_data_imports_the_configured_dataset_for_staff(staff_client, db, dataset):
-    launches_clear()
+def test_post_data_imports_the_configured_dataset_for_staff(staff_client, empty_launches, dataset):
     response = staff_client.post("/data")
     assert response.status_code == 200
     body = response.json()
@@ -95,8 +85,7 @@ def test_post_data_imports_the_configured_dataset_for_staff(staff_client, db, da
     assert (Launch.objects.count(), Organisation.objects.count(), Pad.objects.count()) == (4323, 56, 137)
 
 
-def test_post_data_twice_changes_nothing_the_second_time(staff_client, db, dataset):
-    launches_clear()
+def test_post_data_twice_changes_nothing_the_second_time(staff_client, empty_launches, dataset):
     staff_client.post("/data")
     body = staff_client.post("/data").json()
     assert (body["created"], body["updated"], body["unchanged"], body["duplicates"]) == (0, 0, 4323, 1)

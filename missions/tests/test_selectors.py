@@ -13,14 +13,12 @@ from missions.selectors import (
     organisation_launches_per_year,
     rocket_organisations,
 )
-from missions.services import launches_clear
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def launches() -> dict[str, object]:
-    launches_clear()  # the session's real data, if loaded, is back after the test's rollback
+def launches(empty_launches) -> dict[str, object]:
     site = LaunchSite.objects.create(name="Kennedy Space Center", country="USA")
     pad = Pad.objects.create(
         location="LC-39A, Kennedy Space Center, Florida, USA", name="LC-39A", site=site, country="USA"

@@ -146,10 +146,13 @@ BAD_DATE_ERROR = (
     "'Thu Aug 36, 2020 04:01 UTC'"
 )
 BAD_STATUS = f'2,2,CASC,{JIUQUAN},"Wed Aug 05, 2020",Long March 2D | C,StatusActive,,Exploded\n'
+OTHER = f'3,3,CASC,{JIUQUAN},"Wed Aug 05, 2020",Long March 2D | C,StatusActive,,Success\n'
+NEW = f'4,4,CASC,{JIUQUAN},"Tue Aug 04, 2020",Long March 2D | D,StatusActive,,Success\n'
+GOOD_FAILED = GOOD.replace("Success", "Failure")
 
 
-def test_invalid_row_rejects_the_whole_file_and_names_line_and_column(tmp_path, mission_launches_csv):
-    launches_import(source=str(mission_launches_csv))
+def test_invalid_row_rejects_the_whole_file_and_names_line_and_column(tmp_path):
+    launches_import(source=str(write(tmp_path, "first.csv", HEADER + NEW)))
     before = database_snapshot()
     path = write(tmp_path, "bad.csv", HEADER + GOOD + BAD_DATE + BAD_STATUS)
 
@@ -182,11 +185,6 @@ def test_dry_run_reports_without_writing(mission_launches_csv):
     assert summary.created == 4323
     assert Launch.objects.count() == Organisation.objects.count() == Pad.objects.count() == 0
     assert ImportRun.objects.get(pk=summary.run.pk).status == ImportStatus.DRY_RUN
-
-
-OTHER = f'3,3,CASC,{JIUQUAN},"Wed Aug 05, 2020",Long March 2D | C,StatusActive,,Success\n'
-NEW = f'4,4,CASC,{JIUQUAN},"Tue Aug 04, 2020",Long March 2D | D,StatusActive,,Success\n'
-GOOD_FAILED = GOOD.replace("Success", "Failure")
 
 
 @pytest.mark.parametrize("chunk_rows", [1, 2, 100_000])
@@ -367,10 +365,8 @@ def test_an_error_after_the_first_chunks_changes_nothing(tmp_path, monkeypatch):
         ("prose.csv", "Dear reader\nthis is a letter\n", "not a launch CSV file"),
     ],
 )
-def test_unreadable_files_fail_with_a_clear_message_and_change_nothing(
-    tmp_path, mission_launches_csv, name, content, message
-):
-    launches_import(source=str(mission_launches_csv))
+def test_unreadable_files_fail_with_a_clear_message_and_change_nothing(tmp_path, name, content, message):
+    launches_import(source=str(write(tmp_path, "first.csv", HEADER + NEW)))
     before = database_snapshot()
     path = write(tmp_path, name, content)
 
