@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.routers import APIRootView
 
-from config.errors import INVALID_INPUT, error_body
+from core.errors import INVALID_INPUT, error_body
 
 from . import selectors
 from .map_render import land_geojson, map_context, map_png

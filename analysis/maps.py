@@ -9,7 +9,7 @@ from django.db import connection
 from django.db.models import Count, Max, Min, Q
 from django.utils.dateparse import parse_datetime
 
-from missions.geojson import site_feature
+from core.renderers import point_feature
 from missions.models import LaunchSite, MissionStatus, Organisation, Pad
 
 from .artefacts import Artefacts
@@ -114,7 +114,7 @@ def _datetime(value: str | datetime) -> datetime:
 def site_features(rows: list[SiteRow]) -> dict[str, Any]:
     """A GeoJSON FeatureCollection with one point per located place (rows with coordinates) and its statistics."""
     features = [
-        site_feature(
+        point_feature(
             {
                 **row,
                 "name": " / ".join(row["sites"]),

@@ -8,7 +8,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 
-from missions.models import VersionCounter
+from core.models import VersionCounter
 
 
 class ResultEncoder(DjangoJSONEncoder):

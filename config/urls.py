@@ -5,7 +5,7 @@ from django.urls import include, path
 
 from analysis.map_views import maps_land, maps_page
 from config.api import router
-from missions.api.views import RedocView, SchemaView, SwaggerView, TokenView
+from core.views import RedocView, SchemaView, SwaggerView, TokenView
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -22,7 +22,7 @@ urlpatterns = [
 ]
 
 # Errors outside the API views answer in the API's JSON error shape too.
-handler400 = "config.errors.bad_request"
-handler403 = "config.errors.permission_denied"
-handler404 = "config.errors.not_found"
-handler500 = "config.errors.server_error"
+handler400 = "core.errors.bad_request"
+handler403 = "core.errors.permission_denied"
+handler404 = "core.errors.not_found"
+handler500 = "core.errors.server_error"

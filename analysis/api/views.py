@@ -22,8 +22,8 @@ from rest_framework.reverse import reverse
 from analysis import selectors, services
 from analysis.models import Job, JobListVersion, JobStatus, ResultEncoder
 from analysis.registry import ANALYSES, analysis_parameters
-from missions.api.caching import answer_cached
-from missions.api.throttling import UserRateThrottle
+from core.caching import answer_cached
+from core.throttling import UserRateThrottle
 
 from .serializers import (
     JOB_LIST_COLUMNS,

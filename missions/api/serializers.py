@@ -1,4 +1,4 @@
-"""Output shapes of the API: launches, organisations, rockets, sites, import runs and errors."""
+"""Output shapes of the launch data API: launches, organisations, rockets, sites and import runs."""
 
 from typing import Any
 
@@ -14,13 +14,6 @@ from missions.models import (
     RocketStatus,
     TimePrecision,
 )
-
-
-class ErrorSerializer(serializers.Serializer):
-    """The body of every error response."""
-
-    detail = serializers.CharField()
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
 
 
 class LaunchSerializer(serializers.Serializer):

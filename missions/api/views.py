@@ -9,9 +9,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework import status, viewsets
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import APIException
 from rest_framework.permissions import AllowAny, IsAdminUser
 from rest_framework.renderers import BaseRenderer
@@ -19,18 +17,18 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.caching import VersionCacheMixin
+from core.errors import ErrorSerializer
+from core.filters import StrictOrderingFilter, StrictSearchFilter
+from core.renderers import CSVRenderer, GeoJSONRenderer, PlainTextRenderer, csv_lines, json_array
 from missions import selectors
-from missions.geojson import GeoJSONRenderer
 from missions.models import Launch, Organisation
 from missions.services import ImportFailed, launches_clear, launches_import
 
-from .caching import DataVersionCacheMixin
-from .filters import LaunchFilter, RocketFilter, SiteFilter, StrictOrderingFilter, StrictSearchFilter
-from .renderers import CSVRenderer, PlainTextRenderer, csv_lines, json_array
+from .filters import LaunchFilter, RocketFilter, SiteFilter
 from .routes import help_text
 from .serializers import (
     ClearSummarySerializer,
-    ErrorSerializer,
     ImportRunSerializer,
     ImportSummarySerializer,
     LaunchSerializer,
@@ -51,6 +49,12 @@ class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     """List and detail with the strict search and ordering filters shared by every list."""
 
     filter_backends = [DjangoFilterBackend, StrictSearchFilter, StrictOrderingFilter]
+
+
+class DataVersionCacheMixin(VersionCacheMixin):
+    """Answers cached by the launch data version, which every write to the launch data moves on."""
+
+    cache_version = staticmethod(selectors.data_version)
 
 
 @extend_schema_view(
@@ -87,7 +91,8 @@ class LaunchViewSet(DataVersionCacheMixin, ReadOnlyViewSet):
         if request.accepted_renderer.format == CSVRenderer.format:
             launches = self.filter_queryset(self.get_queryset())
             response = StreamingHttpResponse(
-                csv_lines(selectors.launch_original_rows(launches=launches)), content_type="text/csv; charset=utf-8"
+                csv_lines(selectors.launch_original_rows(launches=launches), columns=selectors.ORIGINAL_COLUMNS),
+                content_type="text/csv; charset=utf-8",
             )
             response["Content-Disposition"] = 'attachment; filename="launches.csv"'
             return response
@@ -252,19 +257,3 @@ class HelpView(APIView):
     def post(self, request: Request) -> HttpResponse:
         """Every route of this service, as plain text (the original README calls it with POST)."""
         return self.get(request)
-
-
-class SchemaView(SpectacularAPIView):
-    """The OpenAPI 3 schema of the API: YAML, or JSON with ?format=json."""
-
-
-class SwaggerView(SpectacularSwaggerView):
-    """Swagger UI over the schema, served with its scripts and styles from this server."""
-
-
-class RedocView(SpectacularRedocView):
-    """ReDoc over the schema, served with its scripts and styles from this server."""
-
-
-class TokenView(ObtainAuthToken):
-    """Exchange a username and password for the API token to send as 'Authorization: Token <key>'."""

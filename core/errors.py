@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.http import HttpRequest, JsonResponse
-from rest_framework import exceptions
+from rest_framework import exceptions, serializers
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -11,6 +11,13 @@ from rest_framework.views import exception_handler
 INVALID_INPUT = "Invalid input."
 # Renderers that can show an error body; any other accepted format (CSV, GeoJSON...) answers errors in JSON.
 ERROR_FORMATS = {"json", "api"}
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The body of every error response."""
+
+    detail = serializers.CharField()
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
 
 
 def error_body(detail: str, errors: dict[str, list[str]] | None = None) -> dict[str, Any]:

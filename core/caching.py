@@ -11,8 +11,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from missions import selectors
-
 
 def answer_cached(
     *, view: APIView, request: Request, version: Callable[[], int], answer: Callable[[], HttpResponse]
@@ -40,18 +38,17 @@ def answer_cached(
     return response
 
 
-class DataVersionCacheMixin:
-    """Cache the JSON answers of list and detail by the launch data version.
+class VersionCacheMixin:
+    """Cache the JSON answers of a viewset's list and detail by ``cache_version()``, a counter of what they read."""
 
-    Every write to the launch data (an import, a clear, a geocoding run, an edit in the admin) bumps the version.
-    """
+    cache_version: Callable[[], int]
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponse:
-        return self._cached(request, lambda: super(DataVersionCacheMixin, self).list(request, *args, **kwargs))
+        return self._cached(request, lambda: super(VersionCacheMixin, self).list(request, *args, **kwargs))
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponse:
-        return self._cached(request, lambda: super(DataVersionCacheMixin, self).retrieve(request, *args, **kwargs))
+        return self._cached(request, lambda: super(VersionCacheMixin, self).retrieve(request, *args, **kwargs))
 
     def _cached(self, request: Request, answer: Callable[[], HttpResponse]) -> HttpResponse:
-        """The answer for the current data version."""
-        return answer_cached(view=self, request=request, version=selectors.data_version, answer=answer)
+        """The answer for the current version."""
+        return answer_cached(view=self, request=request, version=self.cache_version, answer=answer)
