@@ -17,8 +17,7 @@ urlpatterns = [
     path("api/redoc/", RedocView.as_view(url_name="schema"), name="redoc"),
     path("api/auth/token/", TokenView.as_view(), name="api-token"),
     path("api-auth/", include("rest_framework.urls")),
-    path("", include("missions.api.urls")),
-    path("", include("analysis.urls")),
+    path("", include("original.urls")),
 ]
 
 # Errors outside the API views answer in the API's JSON error shape too.

@@ -7,8 +7,6 @@ from django.test.utils import CaptureQueriesContext
 from analysis.models import Job
 from analysis.registry import ANALYSES
 
-from .conftest import work
-
 pytestmark = pytest.mark.django_db
 
 
@@ -57,7 +55,7 @@ def test_catalogue_lists_every_analysis_with_its_parameters(client):
 
 
 def test_submit_answers_202_with_the_job_address_and_the_worker_computes_it(
-    few_launches, client, submit, analysis_queue
+    few_launches, client, submit, analysis_queue, work
 ):
     response = submit({"analysis": "total_cost_by_organisation", "params": {"organisation": "spacex"}})
 
@@ -86,7 +84,7 @@ def test_submit_answers_202_with_the_job_address_and_the_worker_computes_it(
 
 
 def test_the_same_request_on_unchanged_data_answers_the_finished_job_unless_refreshed(
-    few_launches, submit, analysis_queue
+    few_launches, submit, analysis_queue, work
 ):
     first = submit({"analysis": "success_rates", "params": {"group_by": "country"}})
     work(analysis_queue)
@@ -215,7 +213,7 @@ def test_an_unknown_job_answers_404(client):
     assert client.get("/api/jobs/not-a-uuid/").json() == {"detail": "Not found.", "errors": {}}
 
 
-def test_tabular_result_as_json_and_csv(few_launches, client, submit, analysis_queue):
+def test_tabular_result_as_json_and_csv(few_launches, client, submit, analysis_queue, work):
     job_id = submit({"analysis": "organisations"}).json()["id"]
     work(analysis_queue)
 
@@ -236,7 +234,7 @@ def test_tabular_result_as_json_and_csv(few_launches, client, submit, analysis_q
     }
 
 
-def test_file_result_is_served_in_each_format(few_launches, client, submit, analysis_queue, media):
+def test_file_result_is_served_in_each_format(few_launches, client, submit, analysis_queue, media, work):
     job_id = submit({"analysis": "launches", "params": {"organisation": "i-space"}}).json()["id"]
     work(analysis_queue)
 

@@ -12,8 +12,6 @@ from analysis.map_render import PNG_SIZE, boundary_lines, size_legend_values, su
 from analysis.maps import MapUnavailable, launch_site_map, launch_site_stats, map_title, site_map_build
 from missions.models import Launch, LaunchSite, Pad
 
-from .conftest import work
-
 pytestmark = pytest.mark.django_db
 
 
@@ -245,7 +243,7 @@ def test_the_maps_page_refuses_unknown_downloads_and_filters(client, real_data):
 
 
 @pytest.fixture
-def submit(client, analysis_queue, media, django_capture_on_commit_callbacks):
+def submit(client, analysis_queue, media, django_capture_on_commit_callbacks, work):
     """POST to a job route with its enqueue-on-commit carried out, then run the queued job."""
 
     def post(path: str, payload: dict | None = None):

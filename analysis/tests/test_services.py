@@ -11,8 +11,6 @@ from analysis import services
 from analysis.models import Job, JobStatus
 from missions.models import DataVersion
 
-from .conftest import work
-
 pytestmark = pytest.mark.django_db
 
 
@@ -30,7 +28,7 @@ def test_job_create_enqueues_only_after_the_row_is_committed(
     assert analysis_queue.job_ids == [str(submission.job.pk)]
 
 
-def test_a_queued_job_runs_to_its_result(few_launches, analysis_queue, django_capture_on_commit_callbacks):
+def test_a_queued_job_runs_to_its_result(few_launches, analysis_queue, django_capture_on_commit_callbacks, work):
     with django_capture_on_commit_callbacks(execute=True):
         job = services.job_create(analysis="organisations", params={}).job
 

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "core",
     "missions",
     "analysis",
+    "original",
 ]
 
 MIDDLEWARE = [

@@ -3,38 +3,29 @@
 from collections.abc import Sequence
 from typing import Any
 
-from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import status, viewsets
-from rest_framework.exceptions import APIException
-from rest_framework.permissions import AllowAny, IsAdminUser
+from rest_framework import viewsets
+from rest_framework.permissions import IsAdminUser
 from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from core.caching import VersionCacheMixin
 from core.errors import ErrorSerializer
 from core.filters import StrictOrderingFilter, StrictSearchFilter
-from core.renderers import CSVRenderer, GeoJSONRenderer, PlainTextRenderer, csv_lines, json_array
+from core.renderers import CSVRenderer, GeoJSONRenderer, csv_lines
 from missions import selectors
 from missions.models import Launch, Organisation
-from missions.services import ImportFailed, launches_clear, launches_import
 
 from .filters import LaunchFilter, RocketFilter, SiteFilter
-from .routes import help_text
 from .serializers import (
-    ClearSummarySerializer,
     ImportRunSerializer,
-    ImportSummarySerializer,
     LaunchSerializer,
     OrganisationDetailSerializer,
     OrganisationSerializer,
-    OriginalLaunchSerializer,
     RocketSerializer,
     SiteSerializer,
 )
@@ -189,71 +180,3 @@ class ImportRunViewSet(ReadOnlyViewSet):
 
     def get_queryset(self) -> QuerySet:
         return selectors.import_run_list()
-
-
-class ImportFailedError(APIException):
-    """The configured dataset could not be imported; nothing changed."""
-
-    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
-    default_code = "import_failed"
-
-
-class DataView(APIView):
-    """The original service's /data: GET every launch, POST to import the dataset, DELETE to clear (staff)."""
-
-    @extend_schema(
-        summary="Every launch in the original dataset's field names, streamed as one JSON array",
-        responses={200: OriginalLaunchSerializer(many=True)},
-    )
-    def get(self, request: Request) -> StreamingHttpResponse:
-        """Every launch in the original dataset's field names, streamed as a JSON array."""
-        return StreamingHttpResponse(json_array(selectors.launch_original_rows()), content_type="application/json")
-
-    @extend_schema(
-        summary="Import the configured dataset (staff)",
-        request=None,
-        responses={200: ImportSummarySerializer, 401: ErrorSerializer, 403: ErrorSerializer, 422: ErrorSerializer},
-    )
-    def post(self, request: Request) -> Response:
-        """Import the configured dataset (LAUNCH_DATA_URL) like `import_launches` does (staff)."""
-        try:
-            summary = launches_import(source=settings.LAUNCH_DATA_URL)
-        except ImportFailed as error:
-            raise ImportFailedError({"detail": str(error), "errors": {"data": error.errors[:100]}}) from error
-        body = {
-            "message": "Successfully loaded in the dictionary.",
-            "run": summary.run.pk,
-            "rows": summary.rows,
-            "created": summary.created,
-            "updated": summary.updated,
-            "unchanged": summary.unchanged,
-            "duplicates": summary.run.duplicates,
-            "rejected": summary.run.rejected,
-        }
-        return Response(ImportSummarySerializer(body).data)
-
-    @extend_schema(
-        summary="Delete every launch (staff)",
-        responses={200: ClearSummarySerializer, 401: ErrorSerializer, 403: ErrorSerializer},
-    )
-    def delete(self, request: Request) -> Response:
-        """Delete every launch and what only the launches used (staff)."""
-        deleted = launches_clear()
-        return Response(ClearSummarySerializer({"message": "Deleted all launch data.", "deleted": deleted}).data)
-
-
-class HelpView(APIView):
-    """The original service's /help: every route of this service as plain text, read from the URL configuration."""
-
-    permission_classes = [AllowAny]
-    renderer_classes = [PlainTextRenderer]
-
-    @extend_schema(summary="Every route as plain text", responses={(200, "text/plain"): OpenApiTypes.STR})
-    def get(self, request: Request) -> HttpResponse:
-        """Every route of this service, as plain text."""
-        return HttpResponse(help_text(), content_type="text/plain; charset=utf-8")
-
-    @extend_schema(summary="Every route as plain text", request=None, responses={(200, "text/plain"): OpenApiTypes.STR})
-    def post(self, request: Request) -> HttpResponse:
-        """Every route of this service, as plain text (the original README calls it with POST)."""
-        return self.get(request)

@@ -9,18 +9,9 @@ from rest_framework.test import APIClient
 
 from config.api import router
 from missions.models import Launch, LaunchSite, Organisation, Pad
-
-from .kaggle import COLUMNS, as_records, kaggle_rows
+from missions.tests.kaggle import COLUMNS, as_records, kaggle_rows
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def staff_client(staff_token) -> APIClient:
-    """A client that sends a staff user's token, as `curl -H 'Authorization: Token ...'` does."""
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {staff_token}")
-    return client
 
 
 @pytest.fixture
