@@ -7,10 +7,6 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
-from rest_framework.request import Request
-from rest_framework.response import Response
-from rest_framework.reverse import reverse
-from rest_framework.routers import APIRootView
 
 from core.errors import INVALID_INPUT, error_body
 
@@ -75,12 +71,3 @@ def maps_land(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(land_geojson(), content_type="application/geo+json")
     response["Cache-Control"] = f"public, max-age={LAND_MAX_AGE}"
     return response
-
-
-class MapsLinkingAPIRootView(APIRootView):
-    """The API root, listing the launch-site map page next to the API's collections."""
-
-    def get(self, request: Request, *args, **kwargs) -> Response:
-        response = super().get(request, *args, **kwargs)
-        response.data["maps"] = reverse("maps", request=request)
-        return response
