@@ -2,8 +2,12 @@
 
 import io
 import math
+import os
+import subprocess
+import sys
 
 import pytest
+from django.conf import settings
 from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 from PIL import Image
@@ -87,3 +91,16 @@ def test_the_size_legend_shows_round_counts_at_the_size_of_their_markers():
     sizes = [handle.get_markersize() for handle in legend.legend_handles]
     assert sizes == pytest.approx([math.sqrt(1400 * count / 1278) for count in (1000, 300, 50)])
     assert sizes[0] ** 2 == pytest.approx(marker_area(1000, 1278))
+
+
+def test_matplotlib_is_not_imported_until_a_map_is_drawn():
+    # Every URL, the analysis registry and the worker's entry point load, with no map drawn.
+    script = (
+        "import sys, django; django.setup(); import config.urls, analysis.registry, analysis.jobs; "
+        "print(sorted(name for name in sys.modules if name.split('.')[0] == 'matplotlib'))"
+    )
+    # pytest-django has put DJANGO_SETTINGS_MODULE in the environment the interpreter inherits.
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=settings.BASE_DIR, env=dict(os.environ), capture_output=True, text=True
+    )
+    assert (result.returncode, result.stderr, result.stdout.strip()) == (0, "", "[]")
