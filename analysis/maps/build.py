@@ -48,8 +48,9 @@ def launch_site_stats(**filters: Any) -> list[SiteRow]:
     marker; the sites without coordinates come back as one row whose latitude is None.
     """
     # One query in two steps: the launches are first counted per pad and organisation (integer keys, one hash
-    # aggregate), and only those few hundred rows are joined to the names and grouped per place. Collecting the
-    # distinct names over every joined launch instead takes five times as long on a million launches.
+    # aggregate), and only those rows are joined to the names and grouped per place: the joins and the DISTINCT
+    # name lists work on one row per pad and organisation, however many launches there are (bench/maps.py times
+    # this query on a million launches).
     per_pad = (
         launches_filtered(**filters)
         .order_by()
