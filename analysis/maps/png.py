@@ -91,15 +91,11 @@ def marker_area(launches: int, largest: int) -> float:
 
 def success_legend_draw(*, figure: Figure) -> Legend:
     """The legend of the marker colours, one per success band, at the bottom left."""
-    legend = figure.legend(
-        [_legend_marker(colour=colour, size=9) for _lowest, colour, _label in SUCCESS_BANDS],
-        [label for _lowest, _colour, label in SUCCESS_BANDS],
+    legend = _legend_row(
+        figure=figure,
+        entries={label: _legend_marker(colour=colour, size=9) for _lowest, colour, label in SUCCESS_BANDS},
         title="Success rate",
-        loc="lower left",
-        bbox_to_anchor=(0.03, 0.01),
-        ncols=len(SUCCESS_BANDS),
-        frameon=False,
-        fontsize=9,
+        corner="left",
     )
     # Added as an artist too, so the colour legend is drawn twice over (its antialiased edges a shade darker than
     # the size legend's): the PNG's pixels depend on it.
@@ -109,20 +105,34 @@ def success_legend_draw(*, figure: Figure) -> Legend:
 
 def size_legend_draw(*, figure: Figure, largest: int) -> Legend:
     """The legend of the marker areas: round launch counts, each beside a marker of its area, at the bottom right."""
-    sizes = size_legend_values(largest)
-    return figure.legend(
-        [_legend_marker(colour="#bbbbbb", size=math.sqrt(marker_area(value, largest))) for value in sizes],
-        [f"{value:,} launches" for value in sizes],
+    return _legend_row(
+        figure=figure,
+        entries={
+            f"{value:,} launches": _legend_marker(colour="#bbbbbb", size=math.sqrt(marker_area(value, largest)))
+            for value in size_legend_values(largest)
+        },
         title="Marker area: launches",
-        loc="lower right",
-        bbox_to_anchor=(0.97, 0.01),
-        ncols=len(sizes),
-        frameon=False,
-        fontsize=9,
+        corner="right",
+        # Room for the largest marker, and between the entries.
         handlelength=3,
         handleheight=3,
         handletextpad=1.2,
         columnspacing=2.5,
+    )
+
+
+def _legend_row(*, figure: Figure, entries: dict[str, Line2D], title: str, corner: str, **spacing: float) -> Legend:
+    """A frameless legend in one row under the map, at the bottom left or right where the map's axes begin or end."""
+    return figure.legend(
+        list(entries.values()),
+        list(entries),
+        title=title,
+        loc=f"lower {corner}",
+        bbox_to_anchor=(0.03 if corner == "left" else 0.97, 0.01),
+        ncols=len(entries),
+        frameon=False,
+        fontsize=9,
+        **spacing,
     )
 
 
