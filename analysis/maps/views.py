@@ -1,4 +1,4 @@
-"""The /maps/ page: the launch-site map of all launches, or of one organisation and year range."""
+"""The /maps/ page, the launch-site map of all launches or of chosen ones with its downloads, and its land outline."""
 
 import json
 from typing import Any
