@@ -1,5 +1,5 @@
 """Benchmark of the launch-site map: the map job (GeoJSON, HTML and PNG) on the real data and on 1,000,000
-launches, and the geocoder calls of a first and a second geocoding run.
+launches, its site query and its PNG on their own, and the geocoder calls of a first and a second geocoding run.
 
     python bench/maps.py                    # or: make bench-maps
 
@@ -49,7 +49,9 @@ def stage_run(stage: str) -> None:
         launches_clear()
         launches_import(source=str(REAL_FILE))
         geocoding_measure()
-    job_measure(label=f"{Launch.objects.count():,} launches")
+    label = f"{Launch.objects.count():,} launches"
+    job_measure(label=label)
+    parts_measure(label=label)
 
 
 def geocoding_measure() -> None:
@@ -95,6 +97,24 @@ def job_measure(*, label: str) -> None:
         f"artefacts {sizes}"
     )
     print(f"map job, {label}: first {timings[0]:.3f} s, best {min(timings):.3f} s of {RUNS}")
+
+
+def parts_measure(*, label: str) -> None:
+    """Time the map job's two costly parts on their own, best of RUNS: the per-place query and the PNG."""
+    from analysis.maps.build import launch_site_stats, site_map_build
+    from analysis.maps.png import map_png
+
+    site_map = site_map_build()
+    for part, run in (
+        ("site query", launch_site_stats),
+        ("PNG", lambda: map_png(rows=site_map.rows, title=site_map.title)),
+    ):
+        timings = []
+        for _run in range(RUNS):
+            started = time.perf_counter()
+            run()
+            timings.append(time.perf_counter() - started)
+        print(f"map job, {label}: {part} best {min(timings):.3f} s of {RUNS}")
 
 
 def _stored_size(path: str) -> int:

@@ -1,10 +1,22 @@
 """The REST API router under /api/: each app registers its viewsets here."""
 
-from rest_framework.routers import DefaultRouter
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+from rest_framework.routers import APIRootView, DefaultRouter
 
 from analysis.api import views as analysis_views
-from analysis.map_views import MapsLinkingAPIRootView
 from missions.api import views as missions_views
+
+
+class MapsLinkingAPIRootView(APIRootView):
+    """The API root, listing the launch-site map page next to the API's collections."""
+
+    def get(self, request: Request, *args, **kwargs) -> Response:
+        response = super().get(request, *args, **kwargs)
+        response.data["maps"] = reverse("maps", request=request)
+        return response
+
 
 router = DefaultRouter()
 # The root also links the /maps/ page.

@@ -3,14 +3,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from analysis.map_views import maps_land, maps_page
 from config.api import router
 from core.views import RedocView, SchemaView, SwaggerView, TokenView
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("maps/", maps_page, name="maps"),
-    path("maps/land.geojson", maps_land, name="maps-land"),
+    path("maps/", include("analysis.maps.urls")),
     path("api/", include(router.urls)),
     path("api/schema/", SchemaView.as_view(), name="schema"),
     path("api/docs/", SwaggerView.as_view(url_name="schema"), name="swagger-ui"),

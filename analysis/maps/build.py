@@ -1,4 +1,4 @@
-"""The launch-site map: launches per located site in one query, as GeoJSON, an interactive HTML map and a PNG."""
+"""Building the launch-site map: launches per located place in one query, its features, title and summary."""
 
 import json
 from dataclasses import dataclass
@@ -12,9 +12,10 @@ from django.utils.dateparse import parse_datetime
 from core.renderers import point_feature
 from missions.models import LaunchSite, MissionStatus, Organisation, Pad
 
-from .artefacts import Artefacts
-from .map_render import map_html, map_png, success_colour
-from .selectors import launches_filtered
+from ..artefacts import Artefacts
+from ..selectors import launches_filtered
+from .html import map_html, success_colour
+from .png import map_png
 
 MAP_FILES = {"geojson": "application/geo+json", "html": "text/html", "png": "image/png"}
 
@@ -47,8 +48,9 @@ def launch_site_stats(**filters: Any) -> list[SiteRow]:
     marker; the sites without coordinates come back as one row whose latitude is None.
     """
     # One query in two steps: the launches are first counted per pad and organisation (integer keys, one hash
-    # aggregate), and only those few hundred rows are joined to the names and grouped per place. Collecting the
-    # distinct names over every joined launch instead takes five times as long on a million launches.
+    # aggregate), and only those rows are joined to the names and grouped per place: the joins and the DISTINCT
+    # name lists work on one row per pad and organisation, however many launches there are (bench/maps.py times
+    # this query on a million launches).
     per_pad = (
         launches_filtered(**filters)
         .order_by()

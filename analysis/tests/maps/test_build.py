@@ -1,4 +1,4 @@
-"""The launch-site map: its numbers against pandas on the real file, its three artefacts and the /maps/ page."""
+"""Building the launch-site map: its numbers against pandas on the real file, its artefacts, and the map job."""
 
 import io
 import json
@@ -8,8 +8,9 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from analysis.map_render import PNG_SIZE, boundary_lines, size_legend_values, success_colour
-from analysis.maps import MapUnavailable, launch_site_map, launch_site_stats, map_title, site_map_build
+from analysis.maps.build import MapUnavailable, launch_site_map, launch_site_stats, map_title, site_map_build
+from analysis.maps.html import success_colour
+from analysis.maps.png import PNG_SIZE
 from missions.models import Launch, LaunchSite, Pad
 
 pytestmark = pytest.mark.django_db
@@ -127,15 +128,6 @@ def test_the_map_of_all_launches_has_one_feature_per_site_and_three_artefacts(re
     assert json.loads(embedded.group(1)) == geojson
 
 
-def test_the_png_draws_coastlines_borders_and_coloured_markers(real_data):
-    image = Image.open(io.BytesIO(launch_site_map().files["png"])).convert("RGB")
-    colours = {colour for _count, colour in image.getcolors(maxcolors=1 << 20)}
-    assert (239, 233, 220) in colours  # land
-    assert (207, 227, 239) in colours  # sea
-    assert len([line for level, line in boundary_lines("gshhs") if level == 1]) > 1000
-    assert len(boundary_lines("countries")) > 400
-
-
 def test_sites_without_coordinates_are_named_in_the_result(real_data):
     LaunchSite.objects.filter(name="Hammaguir").update(latitude=None, longitude=None)
     summary = launch_site_map().summary
@@ -162,84 +154,6 @@ def test_titles_name_the_filters():
         "Launch sites: CASC, 2000–2010"
     )
     assert map_title(filters={"year_to": 1970, "mission_status": "Failure"}) == "Launch sites: …–1970, Failure"
-
-
-def test_size_legend_uses_round_counts_below_the_largest():
-    assert size_legend_values(1278) == [1000, 300, 50]
-    assert size_legend_values(3) == [3, 1]
-
-
-def test_success_colours_follow_the_bands():
-    assert [success_colour(rate) for rate in (1.0, 0.95, 0.94, 0.85, 0.5, 0.2)] == [
-        "#1a9850",
-        "#1a9850",
-        "#91cf60",
-        "#fee08b",
-        "#fc8d59",
-        "#d73027",
-    ]
-
-
-def test_the_maps_page_shows_the_map_of_all_launches(client, real_data):
-    response = client.get("/maps/")
-    assert response.status_code == 200
-    page = response.content.decode()
-    features = json.loads(re.search(r'id="launch-map-data" type="application/json">(.*?)</script>', page).group(1))
-    assert len(features["features"]) == 42
-    assert "4323 launches from 42 launch sites." in " ".join(page.split())
-    assert '<option value="SpaceX">SpaceX</option>' in page
-
-
-def test_the_maps_page_filters_by_organisation_and_years(client, real_data):
-    response = client.get("/maps/", {"organisation": "spacex", "year_from": "2015", "year_to": ""})
-    page = response.content.decode()
-    features = json.loads(re.search(r'id="launch-map-data" type="application/json">(.*?)</script>', page).group(1))
-    assert response.status_code == 200
-    assert (
-        sum(f["properties"]["launches"] for f in features["features"])
-        == Launch.objects.filter(organisation__name="SpaceX", launched_at__year__gte=2015).count()
-    )
-    assert '<option value="SpaceX" selected>SpaceX</option>' in page
-
-
-def test_the_maps_page_refuses_bad_filters_naming_the_field(client, real_data):
-    response = client.get("/maps/", {"year_from": "soon"})
-    assert response.status_code == 400
-    assert "year_from: A valid integer is required." in response.content.decode()
-
-
-def test_the_maps_page_says_when_nothing_matches(client, real_data):
-    response = client.get("/maps/", {"year_from": "2100"})
-    assert response.status_code == 200
-    assert "No launches match the filters, so there is nothing to map." in response.content.decode()
-    assert "launch-map-data" not in response.content.decode()
-
-
-def test_a_download_of_an_empty_map_is_not_found_in_the_error_shape(client, real_data):
-    response = client.get("/maps/", {"year_from": "2100", "format": "geojson"})
-    assert (response.status_code, response.json()) == (
-        404,
-        {"detail": "No launches match the filters, so there is nothing to map.", "errors": {}},
-    )
-
-
-def test_the_maps_page_downloads_geojson_and_png(client, real_data):
-    geojson = client.get("/maps/", {"organisation": "SpaceX", "format": "geojson"})
-    assert geojson["Content-Type"] == "application/geo+json"
-    assert sum(f["properties"]["launches"] for f in json.loads(geojson.content)["features"]) == 100
-    png = client.get("/maps/", {"format": "png"})
-    assert png["Content-Type"] == "image/png"
-    assert Image.open(io.BytesIO(png.content)).size == PNG_SIZE
-
-
-def test_the_maps_page_refuses_unknown_downloads_and_filters(client, real_data):
-    response = client.get("/maps/", {"format": "svg"})
-    assert (response.status_code, response.json()["errors"]) == (400, {"format": ["Must be geojson or png."]})
-    response = client.get("/maps/", {"format": "png", "organisation": "Acme"})
-    assert (response.status_code, response.json()["errors"]) == (
-        400,
-        {"organisation": ["Unknown organisation 'Acme'."]},
-    )
 
 
 @pytest.fixture
@@ -307,19 +221,3 @@ def test_a_map_job_without_located_sites_fails_saying_why(real_data, client, sub
     )
     result = client.get(f"/api/jobs/{job['id']}/result/?format=png")
     assert result.status_code == 409
-
-
-def test_the_land_outline_is_served_for_maps_without_tiles(client):
-    response = client.get("/maps/land.geojson")
-    assert response["Content-Type"] == "application/geo+json"
-    assert response["Cache-Control"] == "public, max-age=86400"
-    geometry = json.loads(response.content)["geometry"]
-    assert geometry["type"] == "MultiPolygon"
-    assert len(geometry["coordinates"]) == len([1 for level, _line in boundary_lines("gshhs", "c") if level == 1])
-    assert all(ring[0] == ring[-1] for (ring,) in geometry["coordinates"])
-
-
-def test_the_api_root_links_the_maps_page(client):
-    response = client.get("/api/")
-    assert response.json()["maps"] == "http://testserver/maps/"
-    assert response.json()["sites"] == "http://testserver/api/sites/"

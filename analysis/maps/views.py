@@ -1,4 +1,4 @@
-"""The /maps/ page: the launch-site map of all launches, or of one organisation and year range."""
+"""The /maps/ page, the launch-site map of all launches or of chosen ones with its downloads, and its land outline."""
 
 import json
 from typing import Any
@@ -7,17 +7,15 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
-from rest_framework.request import Request
-from rest_framework.response import Response
-from rest_framework.reverse import reverse
-from rest_framework.routers import APIRootView
 
 from core.errors import INVALID_INPUT, error_body
 
-from . import selectors
-from .map_render import land_geojson, map_context, map_png
-from .maps import MapUnavailable, site_map_build
-from .params import LaunchFilterParams
+from .. import selectors
+from ..params import LaunchFilterParams
+from .basemap import land_geojson
+from .build import MapUnavailable, site_map_build
+from .html import map_context
+from .png import map_png
 
 DOWNLOADS = {"geojson", "png"}
 # The land outline never changes between releases of the map data.
@@ -75,12 +73,3 @@ def maps_land(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(land_geojson(), content_type="application/geo+json")
     response["Cache-Control"] = f"public, max-age={LAND_MAX_AGE}"
     return response
-
-
-class MapsLinkingAPIRootView(APIRootView):
-    """The API root, listing the launch-site map page next to the API's collections."""
-
-    def get(self, request: Request, *args, **kwargs) -> Response:
-        response = super().get(request, *args, **kwargs)
-        response.data["maps"] = reverse("maps", request=request)
-        return response
