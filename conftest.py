@@ -14,7 +14,6 @@ import redis
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.test import override_settings
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from rq import Queue, SimpleWorker
@@ -65,13 +64,6 @@ def shared_file(name: str) -> Path:
     pytest.skip(f"{path} is absent (the shared datasets sit beside the project in CI)")
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _fast_password_hasher() -> Iterator[None]:
-    """Hash the test users' passwords with MD5, far faster than the default hasher: for tests only, for speed."""
-    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
-        yield
-
-
 @pytest.fixture(scope="session")
 def mission_launches_csv() -> Path:
     """The Kaggle mission_launches.csv file."""
@@ -88,6 +80,15 @@ def space_corrected_csv() -> Path:
 def space_missions_csv() -> Path:
     """The Maven space_missions.csv file."""
     return shared_file("space_missions.csv")
+
+
+@pytest.fixture
+def selection(db) -> Callable[..., dict]:
+    """The arguments (the selection and its canonical parameters) of launch filter parameters, as a job gets them."""
+    from core.forms import form_arguments
+    from missions.filters import LaunchFilterForm
+
+    return lambda **params: form_arguments(LaunchFilterForm, params)
 
 
 @pytest.fixture

@@ -5,6 +5,8 @@ import io
 import json
 from typing import Any
 
+from missions.selectors import LaunchFilters
+
 from . import selectors
 from .artefacts import Artefacts
 from .models import ResultEncoder
@@ -25,11 +27,11 @@ LAUNCH_COLUMNS = {
 }
 
 
-def launches_export(**filters: Any) -> Artefacts:
-    """The filtered launch records written once as CSV and once as JSON."""
+def launches_export(*, filters: LaunchFilters, params: dict[str, Any]) -> Artefacts:
+    """The launch records of a selection written once as CSV and once as JSON; ``params`` describe the selection."""
     rows = [
         {column: row[key] for column, key in LAUNCH_COLUMNS.items()}
-        for row in selectors.launches(**filters).iterator(chunk_size=5000)
+        for row in selectors.launches(filters=filters).iterator(chunk_size=5000)
     ]
     for row in rows:
         row["launched_at"] = row["launched_at"].isoformat()
@@ -39,5 +41,5 @@ def launches_export(**filters: Any) -> Artefacts:
     writer.writerows(rows)
     return Artefacts(
         files={"csv": text.getvalue().encode(), "json": json.dumps(rows, cls=ResultEncoder).encode()},
-        summary={"launch_count": len(rows), "filters": filters},
+        summary={"launch_count": len(rows), "filters": params},
     )

@@ -1,5 +1,6 @@
 """RQ entry points: they take a job id and hand over to the services."""
 
+from traceback import format_exception
 from typing import Any
 
 from django.db import connections
@@ -15,7 +16,11 @@ def job_perform(job_id: str) -> None:
 def job_on_queue_failure(queued: Any, redis: Any, exc_type: Any, exc_value: Any, traceback: Any) -> None:
     """RQ failure callback: a job abandoned by a dead worker or timed out is marked failed."""
     try:
-        job_fail(job_id=queued.id, error=f"The worker failed the job: {exc_type.__name__}: {exc_value}")
+        job_fail(
+            job_id=queued.id,
+            error=f"The worker failed the job: {exc_type.__name__}: {exc_value}",
+            traceback="".join(format_exception(exc_type, exc_value, traceback)),
+        )
     finally:
         # This may run in the worker's main process, which forks a work-horse per job: a connection left open
         # there would be shared with the next horse. (Inside a transaction it runs in-process: leave it be.)

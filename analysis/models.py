@@ -45,6 +45,8 @@ class Job(models.Model):
         default=dict, blank=True, help_text="File artefacts: format -> path in the default storage."
     )
     error = models.TextField(blank=True)
+    # Where the error arose: shown to staff only, since it names the server's files.
+    traceback = models.TextField(blank=True)
     data_version = models.PositiveBigIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
@@ -95,13 +97,14 @@ class Job(models.Model):
             return [{column: row[column] for column in self.columns if column in row} for row in self.result]
         return self.result
 
-    def mark_failed(self, *, error: str) -> None:
-        """Record why the run failed; a failed job never carries a result."""
+    def mark_failed(self, *, error: str, traceback: str = "") -> None:
+        """Record why the run failed, and where when known; a failed job never carries a result."""
         self.status = JobStatus.FAILED
         self.result = None
         self.error = error
+        self.traceback = traceback
         self.finished_at = timezone.now()
-        self.save(update_fields=["status", "result", "error", "finished_at"])
+        self.save(update_fields=["status", "result", "error", "traceback", "finished_at"])
         JobListVersion.bump()
 
 

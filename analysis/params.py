@@ -1,81 +1,50 @@
-"""Parameter serializers of the analyses: they validate a job's params before anything is queued."""
+"""The parameters of each analysis, as forms: they check a job's params before anything is queued, describe them to
+the catalogue, and are the analysis forms of the pages."""
 
-from typing import Any
+from django import forms
 
-from rest_framework import serializers
-
-from missions.models import MissionStatus, RocketStatus
-
-from .selectors import organisation_name_find
+from core.forms import ParamsForm, StrictBooleanField
+from missions.filters import OrganisationField
 
 
-class ParamsSerializer(serializers.Serializer):
-    """Base of every analysis's parameters: unknown parameter names are refused, not ignored."""
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        unknown = sorted(set(self.initial_data) - set(self.fields))
-        if unknown:
-            raise serializers.ValidationError({name: ["Unknown parameter."] for name in unknown})
-        return attrs
-
-
-class OrganisationField(serializers.CharField):
-    """An organisation name in any case, turned into its stored spelling; unknown names are refused."""
-
-    def to_internal_value(self, data: Any) -> str:
-        value = super().to_internal_value(data)
-        name = organisation_name_find(name=value)
-        if name is None:
-            raise serializers.ValidationError(f"Unknown organisation {value!r}.")
-        return name
-
-
-class NoParams(ParamsSerializer):
+class NoParams(ParamsForm):
     """An analysis that takes no parameters."""
 
 
-class OrganisationParams(ParamsSerializer):
-    """One organisation, named as in the data (any case)."""
+class OrganisationParams(ParamsForm):
+    """One organisation, named as in the data (any case) or by id."""
 
-    organisation = OrganisationField(help_text="Organisation name, e.g. SpaceX.")
-
-
-class LaunchFilterParams(ParamsSerializer):
-    """Optional filters on the launch records."""
-
-    organisation = OrganisationField(required=False, help_text="Organisation name.")
-    country = serializers.CharField(required=False, help_text="Country of the launch pad.")
-    year_from = serializers.IntegerField(required=False, min_value=1900, max_value=2200)
-    year_to = serializers.IntegerField(required=False, min_value=1900, max_value=2200)
-    mission_status = serializers.ChoiceField(choices=MissionStatus.choices, required=False)
-    rocket_status = serializers.ChoiceField(choices=RocketStatus.choices, required=False)
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        attrs = super().validate(attrs)
-        if attrs.get("year_from") is not None and attrs.get("year_to") is not None:
-            if attrs["year_from"] > attrs["year_to"]:
-                raise serializers.ValidationError({"year_to": ["Must not be before year_from."]})
-        return attrs
+    organisation = OrganisationField(label="Organisation", help_text="Organisation name, e.g. SpaceX.")
 
 
-class SuccessRateParams(ParamsSerializer):
+def _choices(*values: str) -> list[tuple[str, str]]:
+    return [(value, value.capitalize()) for value in values]
+
+
+class SuccessRateParams(ParamsForm):
     """How to group launches for success rates, and how to count partial failures."""
 
-    group_by = serializers.ChoiceField(choices=["organisation", "rocket", "country", "year"], default="organisation")
-    partial_failures_as_failures = serializers.BooleanField(
-        default=True, help_text="Count partial failures as failures (true) or as successes (false)."
+    group_by = forms.ChoiceField(
+        choices=_choices("organisation", "rocket", "country", "year"), initial="organisation", label="Group by"
+    )
+    partial_failures_as_failures = StrictBooleanField(
+        initial=True,
+        label="Partial failures count as failures",
+        help_text="Count partial failures as failures (true) or as successes (false).",
     )
 
 
-class LaunchesPerYearParams(ParamsSerializer):
+class LaunchesPerYearParams(ParamsForm):
     """An optional second grouping of the yearly launch counts."""
 
-    split_by = serializers.ChoiceField(
-        choices=["organisation", "country", "outcome"], required=False, allow_null=True, default=None
+    split_by = forms.ChoiceField(
+        choices=[("", "Nothing"), *_choices("organisation", "country", "outcome")], required=False, label="Split by"
     )
 
 
-class SpendingParams(ParamsSerializer):
+class SpendingParams(ParamsForm):
     """How to group launch prices."""
 
-    group_by = serializers.ChoiceField(choices=["organisation", "country", "year"], default="organisation")
+    group_by = forms.ChoiceField(
+        choices=_choices("organisation", "country", "year"), initial="organisation", label="Group by"
+    )

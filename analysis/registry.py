@@ -1,31 +1,34 @@
 """The analysis catalogue: every analysis a job can run, with its parameters and its output formats.
 
-Adding an analysis is one entry in ``ANALYSES``: a function called with the validated parameters as keyword
-arguments, returning JSON-ready rows (served as JSON or CSV) or ``artefacts.Artefacts`` (files, one per format).
+Adding an analysis is one entry in ``ANALYSES``: a function called with the arguments of its parameters' form,
+returning JSON-ready rows (served as JSON or CSV) or ``artefacts.Artefacts`` (files, one per format).
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from rest_framework.fields import empty
+from django import forms
 
-from . import exports, maps, selectors
-from .params import (
-    LaunchesPerYearParams,
-    LaunchFilterParams,
-    NoParams,
-    OrganisationParams,
-    ParamsSerializer,
-    SpendingParams,
-    SuccessRateParams,
-)
+from core.forms import ChoiceListField, ParamsForm, StrictBooleanField, form_arguments
+from missions.filters import LaunchFilterForm
+
+from . import exports, selectors
+from .maps.build import MAP_FILES, launch_site_map
+from .params import LaunchesPerYearParams, NoParams, OrganisationParams, SpendingParams, SuccessRateParams
 
 # Formats every tabular result can be fetched in, built from its rows when asked for.
 TABLE_FORMATS = {"json": "application/json", "csv": "text/csv"}
 
-# JSON type of each kind of parameter field, for the catalogue.
-PARAMETER_TYPES = {"BooleanField": "boolean", "IntegerField": "integer", "ChoiceField": "choice"}
+# The type the catalogue gives each kind of parameter field; the first that a field is an instance of.
+PARAMETER_TYPES: list[tuple[type[forms.Field], str]] = [
+    (StrictBooleanField, "boolean"),
+    (forms.DecimalField, "number"),  # before IntegerField, which Django's DecimalField extends
+    (forms.IntegerField, "integer"),
+    (forms.DateField, "date"),
+    (ChoiceListField, "choices"),
+    (forms.ChoiceField, "choice"),
+]
 
 
 @dataclass(frozen=True)
@@ -35,7 +38,7 @@ class Analysis:
     name: str
     description: str
     run: Callable[..., Any]
-    params: type[ParamsSerializer] = NoParams
+    params: type[ParamsForm] = NoParams
     # Media types of the files the analysis writes, by format; None for a tabular result.
     files: dict[str, str] | None = None
 
@@ -43,6 +46,10 @@ class Analysis:
     def formats(self) -> dict[str, str]:
         """Media type of each format its result can be fetched in."""
         return self.files if self.files is not None else TABLE_FORMATS
+
+    def arguments(self, *, params: dict[str, Any]) -> dict[str, Any]:
+        """The keyword arguments of ``run`` for a job's recorded parameters, checked again against today's data."""
+        return form_arguments(self.params, params)
 
 
 ANALYSES: dict[str, Analysis] = {
@@ -74,7 +81,7 @@ ANALYSES: dict[str, Analysis] = {
             name="launches",
             description="The launch records, optionally filtered, as CSV and JSON files.",
             run=exports.launches_export,
-            params=LaunchFilterParams,
+            params=LaunchFilterForm,
             files=exports.LAUNCH_FILES,
         ),
         Analysis(
@@ -98,9 +105,9 @@ ANALYSES: dict[str, Analysis] = {
         Analysis(
             name="launch_site_map",
             description="Launch sites on a world map with launches, success rate and organisations per site.",
-            run=maps.launch_site_map,
-            params=LaunchFilterParams,
-            files=maps.MAP_FILES,
+            run=launch_site_map,
+            params=LaunchFilterForm,
+            files=MAP_FILES,
         ),
     ]
 }
@@ -109,15 +116,17 @@ ANALYSES: dict[str, Analysis] = {
 def analysis_parameters(analysis: Analysis) -> list[dict[str, Any]]:
     """Each parameter of an analysis as the catalogue shows it: name, type, whether required, default, choices."""
     described = []
-    for name, param in analysis.params().fields.items():
+    for name, field in analysis.params.base_fields.items():
+        kind = next((kind for field_class, kind in PARAMETER_TYPES if isinstance(field, field_class)), "string")
+        choices = getattr(field, "choices", None)
         described.append(
             {
                 "name": name,
-                "type": PARAMETER_TYPES.get(type(param).__name__, "string"),
-                "required": param.required,
-                "default": None if param.default is empty else param.default,
-                "choices": list(param.choices) if hasattr(param, "choices") else None,
-                "help_text": str(param.help_text or ""),
+                "type": kind,
+                "required": field.required and field.initial is None,
+                "default": field.initial,
+                "choices": None if choices is None else [value for value, _label in choices if value != ""],
+                "help_text": str(field.help_text or ""),
             }
         )
     return described

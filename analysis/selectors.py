@@ -9,6 +9,7 @@ from django.db.models import Avg, Count, F, Max, Min, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear, Round
 
 from missions.models import Launch, MissionStatus, Organisation, Rocket, RocketStatus
+from missions.selectors import ALL_LAUNCHES, LaunchFilters, launches_filtered
 
 from .aggregates import Median
 from .models import Job, JobStatus
@@ -79,11 +80,6 @@ class SpendingRow(TypedDict):
     median_price: Decimal | None
 
 
-def organisation_name_find(*, name: str) -> str | None:
-    """The stored spelling of an organisation name, matched without regard to case."""
-    return Organisation.objects.filter(name__iexact=name.strip()).values_list("name", flat=True).first()
-
-
 def organisation_names() -> list[str]:
     """Every organisation's name, alphabetically."""
     return list(Organisation.objects.order_by("name").values_list("name", flat=True))
@@ -137,46 +133,23 @@ def active_rockets() -> list[ActiveRocketRow]:
     )
 
 
-def launches_filtered(
-    *,
-    organisation: str | None = None,
-    country: str | None = None,
-    year_from: int | None = None,
-    year_to: int | None = None,
-    mission_status: str | None = None,
-    rocket_status: str | None = None,
-) -> QuerySet[Launch]:
-    """The launches of one organisation, pad country, year range, outcome and rocket status (each optional)."""
-    rows = Launch.objects.all()
-    if organisation:
-        rows = rows.filter(organisation__name=organisation)
-    if country:
-        rows = rows.filter(pad__country__iexact=country)
-    if year_from is not None:
-        rows = rows.filter(launched_at__year__gte=year_from)
-    if year_to is not None:
-        rows = rows.filter(launched_at__year__lte=year_to)
-    if mission_status:
-        rows = rows.filter(mission_status=mission_status)
-    if rocket_status:
-        rows = rows.filter(rocket__status=rocket_status)
-    return rows
-
-
-def launches(**filters: Any) -> QuerySet:
-    """The launch records, oldest first, as flat rows for export, optionally filtered (see ``launches_filtered``)."""
-    rows = launches_filtered(**filters)
-    return rows.order_by("launched_at", "id").values(
-        "launched_at",
-        "time_precision",
-        "mission",
-        "mission_status",
-        "price",
-        organisation_name=F("organisation__name"),
-        rocket_name=F("rocket__name"),
-        rocket_status=F("rocket__status"),
-        location=F("pad__location"),
-        country=F("pad__country"),
+def launches(*, filters: LaunchFilters = ALL_LAUNCHES) -> QuerySet:
+    """The launch records of a selection, oldest first, as flat rows for export."""
+    return (
+        launches_filtered(filters=filters)
+        .order_by("launched_at", "id")
+        .values(
+            "launched_at",
+            "time_precision",
+            "mission",
+            "mission_status",
+            "price",
+            organisation_name=F("organisation__name"),
+            rocket_name=F("rocket__name"),
+            rocket_status=F("rocket__status"),
+            location=F("pad__location"),
+            country=F("pad__country"),
+        )
     )
 
 

@@ -5,6 +5,7 @@ import json
 import logging
 import os
 import socket
+import traceback
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -94,13 +95,13 @@ def job_run(*, job_id: str) -> None:
     try:
         if analysis is None:
             raise LookupError(f"Unknown analysis {job.analysis!r}.")
-        output = analysis.run(**job.params)
+        output = analysis.run(**analysis.arguments(params=job.params))
         if isinstance(output, Artefacts):
             job.mark_finished(result=output.summary, artefacts=_artefacts_save(job=job, files=output.files))
         else:
             job.mark_finished(result=output)
     except Exception as error:
-        job.mark_failed(error=f"{type(error).__name__}: {error}")
+        job.mark_failed(error=f"{type(error).__name__}: {error}", traceback=traceback.format_exc())
         raise
 
 
@@ -112,11 +113,11 @@ def _artefacts_save(*, job: Job, files: dict[str, bytes]) -> dict[str, str]:
     }
 
 
-def job_fail(*, job_id: str, error: str) -> None:
+def job_fail(*, job_id: str, error: str, traceback: str = "") -> None:
     """Mark a job failed unless it already ended (the queue reports failures the runner may have recorded)."""
     job = Job.objects.filter(pk=job_id).first()
     if job is not None and not job.is_done:
-        job.mark_failed(error=error)
+        job.mark_failed(error=error, traceback=traceback)
 
 
 def job_reconcile(*, job: Job) -> Job:

@@ -103,10 +103,11 @@ def parts_measure(*, label: str) -> None:
     """Time the map job's two costly parts on their own, best of RUNS: the per-place query and the PNG."""
     from analysis.maps.build import launch_site_stats, site_map_build
     from analysis.maps.png import map_png
+    from missions.selectors import ALL_LAUNCHES
 
-    site_map = site_map_build()
+    site_map = site_map_build(filters=ALL_LAUNCHES, params={})
     for part, run in (
-        ("site query", launch_site_stats),
+        ("site query", lambda: launch_site_stats(filters=ALL_LAUNCHES)),
         ("PNG", lambda: map_png(rows=site_map.rows, title=site_map.title)),
     ):
         timings = []

@@ -1,7 +1,8 @@
 """Reads of the launch records: querysets for the API lists and aggregates the database computes."""
 
 from collections.abc import Iterable, Iterator
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Any, TypedDict
 
@@ -50,6 +51,71 @@ class YearCount(TypedDict):
 def data_version() -> int:
     """The current launch data version (see ``DataVersion``): answers and analyses are reused only within one."""
     return DataVersion.current()
+
+
+@dataclass(frozen=True)
+class LaunchFilters:
+    """A selection of launches (see ``missions.filters``): each part narrows it, and an empty part selects all."""
+
+    organisations: tuple[int, ...] = ()
+    rockets: tuple[int, ...] = ()
+    sites: tuple[int, ...] = ()
+    pads: tuple[int, ...] = ()
+    countries: tuple[str, ...] = ()
+    mission_statuses: tuple[str, ...] = ()
+    rocket_status: str = ""
+    launched_after: date | None = None
+    launched_before: date | None = None
+    year: int | None = None
+    year_from: int | None = None
+    year_to: int | None = None
+    price_min: Decimal | None = None
+    price_max: Decimal | None = None
+    has_price: bool | None = None
+    search: str = ""
+
+
+ALL_LAUNCHES = LaunchFilters()
+
+
+def launches_filtered(*, filters: LaunchFilters = ALL_LAUNCHES, launches: QuerySet[Launch] | None = None) -> QuerySet:
+    """The launches (all of them by default) that a selection describes."""
+    launches = Launch.objects.all() if launches is None else launches
+    exact = {
+        "organisation_id__in": filters.organisations,
+        "rocket_id__in": filters.rockets,
+        "pad__site_id__in": filters.sites,
+        "pad_id__in": filters.pads,
+        "pad__country__in": filters.countries,
+        "mission_status__in": filters.mission_statuses,
+        "rocket__status": filters.rocket_status,
+        "launched_at__gte": filters.launched_after and datetime.combine(filters.launched_after, time.min, tzinfo=UTC),
+        "launched_at__lte": filters.launched_before and datetime.combine(filters.launched_before, time.max, tzinfo=UTC),
+        "launched_at__year": filters.year,
+        "launched_at__year__gte": filters.year_from,
+        "launched_at__year__lte": filters.year_to,
+        "price__gte": filters.price_min,
+        "price__lte": filters.price_max,
+    }
+    launches = launches.filter(**{lookup: value for lookup, value in exact.items() if value not in (None, "", ())})
+    if filters.has_price is not None:
+        launches = launches.filter(price__isnull=not filters.has_price)
+    for word in filters.search.split():
+        launches = launches.filter(_search_word(word))
+    return launches
+
+
+def _search_word(word: str) -> Q:
+    """Launches whose mission, rocket, organisation or location holds a word (any case).
+
+    The names are looked up in their own small tables and matched by id, so a word costs no join per launch.
+    """
+    return (
+        Q(mission__icontains=word)
+        | Q(organisation_id__in=Organisation.objects.filter(name__icontains=word).values("pk"))
+        | Q(rocket_id__in=Rocket.objects.filter(name__icontains=word).values("pk"))
+        | Q(pad_id__in=Pad.objects.filter(location__icontains=word).values("pk"))
+    )
 
 
 def launch_list() -> QuerySet[Launch]:

@@ -45,8 +45,9 @@ class JobCreateSerializer(serializers.Serializer):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         params = ANALYSES[attrs["analysis"]].params(data=attrs["params"])
         if not params.is_valid():
-            raise serializers.ValidationError({f"params.{name}": errors for name, errors in params.errors.items()})
-        return {**attrs, "params": dict(params.validated_data)}
+            errors = params.errors_by_name()
+            raise serializers.ValidationError({f"params.{name}": messages for name, messages in errors.items()})
+        return {**attrs, "params": params.params()}
 
 
 class JobListSerializer(serializers.ModelSerializer):
@@ -104,7 +105,15 @@ class JobSerializer(JobListSerializer):
     result_urls = serializers.SerializerMethodField()
 
     class Meta(JobListSerializer.Meta):
-        fields = [*JobListSerializer.Meta.fields, "error", "result", "result_urls"]
+        fields = [*JobListSerializer.Meta.fields, "error", "traceback", "result", "result_urls"]
+
+    def to_representation(self, job: Job) -> dict[str, Any]:
+        """The job; its traceback only for staff, since it names the server's files."""
+        data = super().to_representation(job)
+        user = getattr(self.context.get("request"), "user", None)
+        if not (user and user.is_staff):
+            data.pop("traceback")
+        return data
 
     def get_result_urls(self, job: Job) -> dict[str, str]:
         """Where the finished result can be fetched, by format."""

@@ -7,7 +7,3 @@
 - ``html``: the interactive Leaflet map, and the success-rate colours both maps use.
 - ``views`` and ``urls``: the /maps/ page with its downloads, and the land outline it draws without tiles.
 """
-
-from .build import MAP_FILES, launch_site_map
-
-__all__ = ["MAP_FILES", "launch_site_map"]

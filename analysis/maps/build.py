@@ -10,10 +10,11 @@ from django.db.models import Count, Max, Min, Q
 from django.utils.dateparse import parse_datetime
 
 from core.renderers import point_feature
+from missions.filters import selection_title
 from missions.models import LaunchSite, MissionStatus, Organisation, Pad
+from missions.selectors import LaunchFilters, launches_filtered
 
 from ..artefacts import Artefacts
-from ..selectors import launches_filtered
 from .html import map_html, success_colour
 from .png import map_png
 
@@ -41,7 +42,7 @@ class SiteRow(TypedDict):
     last_launch: datetime
 
 
-def launch_site_stats(**filters: Any) -> list[SiteRow]:
+def launch_site_stats(*, filters: LaunchFilters) -> list[SiteRow]:
     """Per located place: launches, successes, failures, success rate, organisations, first and last launch.
 
     Sites are grouped by their coordinates, so the spellings of one site (Cape Canaveral AFS and SFS) make one
@@ -52,7 +53,7 @@ def launch_site_stats(**filters: Any) -> list[SiteRow]:
     # name lists work on one row per pad and organisation, however many launches there are (bench/maps.py times
     # this query on a million launches).
     per_pad = (
-        launches_filtered(**filters)
+        launches_filtered(filters=filters)
         .order_by()
         .values("pad_id", "organisation_id")
         .annotate(
@@ -131,20 +132,9 @@ def site_features(rows: list[SiteRow]) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
-def map_title(*, filters: dict[str, Any]) -> str:
-    """A title naming the filters, e.g. 'Launch sites: SpaceX, 2010–2020'."""
-    years = ""
-    if filters.get("year_from") is not None or filters.get("year_to") is not None:
-        years = f"{filters.get('year_from') or '…'}–{filters.get('year_to') or '…'}"
-    parts = [
-        filters.get("organisation"),
-        filters.get("country"),
-        years,
-        filters.get("mission_status"),
-        filters.get("rocket_status") and f"{filters['rocket_status']} rockets",
-    ]
-    described = ", ".join(part for part in parts if part)
-    return f"Launch sites: {described}" if described else "Launch sites: all launches"
+def map_title(*, params: dict[str, Any]) -> str:
+    """A title naming the selection, e.g. 'Launch sites: SpaceX, 2010–2020'."""
+    return f"Launch sites: {selection_title(params=params) or 'all launches'}"
 
 
 @dataclass(frozen=True)
@@ -157,9 +147,9 @@ class SiteMap:
     summary: dict[str, Any]
 
 
-def site_map_build(**filters: Any) -> SiteMap:
-    """The places to map for the filters; raises MapUnavailable rather than describe an empty map."""
-    rows = launch_site_stats(**filters)
+def site_map_build(*, filters: LaunchFilters, params: dict[str, Any]) -> SiteMap:
+    """The places to map for a selection (``params`` describe it); raises MapUnavailable rather than map nothing."""
+    rows = launch_site_stats(filters=filters)
     unlocated = [row for row in rows if row["latitude"] is None]
     located = [row for row in rows if row["latitude"] is not None]
     launch_count = sum(row["launches"] for row in rows)
@@ -172,10 +162,10 @@ def site_map_build(**filters: Any) -> SiteMap:
             f"None of the {launch_count} matching launches has a located site ({listed}); "
             "run `manage.py geocode_sites`."
         )
-    title = map_title(filters=filters)
+    title = map_title(params=params)
     summary: dict[str, Any] = {
         "title": title,
-        "filters": filters,
+        "filters": params,
         "launch_count": launch_count,
         "located_launch_count": sum(row["launches"] for row in located),
         "place_count": len(located),
@@ -191,9 +181,9 @@ def site_map_build(**filters: Any) -> SiteMap:
     return SiteMap(title=title, rows=located, features=site_features(located), summary=summary)
 
 
-def launch_site_map(**filters: Any) -> Artefacts:
+def launch_site_map(*, filters: LaunchFilters, params: dict[str, Any]) -> Artefacts:
     """The launch-site map as GeoJSON, interactive HTML and PNG; fails rather than draw an empty map."""
-    site_map = site_map_build(**filters)
+    site_map = site_map_build(filters=filters, params=params)
     return Artefacts(
         files={
             "geojson": json.dumps(site_map.features, ensure_ascii=False).encode(),

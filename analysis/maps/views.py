@@ -9,9 +9,9 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from core.errors import INVALID_INPUT, error_body
+from missions.filters import LaunchFilterForm
 
 from .. import selectors
-from ..params import LaunchFilterParams
 from .basemap import land_geojson
 from .build import MapUnavailable, site_map_build
 from .html import map_context
@@ -28,40 +28,35 @@ def maps_page(request: HttpRequest) -> HttpResponse:
     download = request.GET.get("format")
     if download is not None and download not in DOWNLOADS:
         return JsonResponse(error_body(INVALID_INPUT, {"format": ["Must be geojson or png."]}), status=400)
-    # Empty form fields mean "any"; the format is not a filter.
-    data = {key: value for key, value in request.GET.items() if value != "" and key != "format"}
-    params = LaunchFilterParams(data=data)
-    valid = params.is_valid()
-    if download and not valid:
-        return JsonResponse(error_body(INVALID_INPUT, params.errors), status=400)
-    if not valid:
-        return _page(request, data, params, status=400)
+    form = LaunchFilterForm(request.GET)
+    if not form.is_valid():
+        if download:
+            return JsonResponse(error_body(INVALID_INPUT, form.errors_by_name()), status=400)
+        return _page(request, form, status=400)
     try:
-        site_map = site_map_build(**params.validated_data)
+        site_map = site_map_build(**form.arguments())
     except MapUnavailable as error:
         if download:
             return JsonResponse(error_body(str(error)), status=404)
-        return _page(request, data, params, unavailable=str(error))
+        return _page(request, form, unavailable=str(error))
     if download == "geojson":
         return HttpResponse(json.dumps(site_map.features, ensure_ascii=False), content_type="application/geo+json")
     if download == "png":
         return HttpResponse(map_png(rows=site_map.rows, title=site_map.title), content_type="image/png")
     context = map_context(features=site_map.features, title=site_map.title)
-    return _page(request, data, params, **context, summary=site_map.summary)
+    return _page(request, form, **context, summary=site_map.summary)
 
 
-def _page(
-    request: HttpRequest, data: dict[str, str], params: LaunchFilterParams, *, status: int = 200, **extra: Any
-) -> HttpResponse:
+def _page(request: HttpRequest, form: LaunchFilterForm, *, status: int = 200, **extra: Any) -> HttpResponse:
     """The page with its filter form: the organisations are read only here, since downloads have no form."""
-    valid = not params.errors
     context = {
         "title": "Launch site map",
         "organisations": selectors.organisation_names(),
-        # Valid filters show as stored (organisation names in their own case); invalid ones as typed.
-        "form": params.validated_data if valid else data,
-        "query": urlencode(data),
-        "errors": None if valid else params.errors,
+        "form": form,
+        # Valid parameters show as stored (organisation names in their own case), invalid ones as typed.
+        "chosen": form.params() if form.is_valid() else form.data,
+        # The same selection, for the download links: valid parameters as stored, without the format.
+        "query": urlencode(form.params()) if form.is_valid() else "",
         **extra,
     }
     return render(request, "maps/page.html", context, status=status)

@@ -113,7 +113,7 @@ def test_the_same_request_on_unchanged_data_answers_the_finished_job_unless_refr
         ({}, {"analysis": ["This field is required."]}),
         (
             {"analysis": "spending", "params": {"group_by": "planet"}},
-            {"params.group_by": ['"planet" is not a valid choice.']},
+            {"params.group_by": ["Select a valid choice. planet is not one of the available choices."]},
         ),
         ({"analysis": "spending", "params": {"colour": "red"}}, {"params.colour": ["Unknown parameter."]}),
         ({"analysis": "rockets_by_organisation"}, {"params.organisation": ["This field is required."]}),
@@ -123,7 +123,7 @@ def test_the_same_request_on_unchanged_data_answers_the_finished_job_unless_refr
         ),
         (
             {"analysis": "launches", "params": {"year_from": 2000, "year_to": 1990}},
-            {"params.year_to": ["Must not be before year_from."]},
+            {"params.year_to": ["Must not be before “From year”."]},
         ),
         (
             {"analysis": "organisations", "params": [1]},
@@ -263,6 +263,18 @@ def test_result_of_an_unfinished_or_failed_job_answers_409(client):
     response = client.get(f"/api/jobs/{queued.pk}/result/")
     assert response.status_code == 409
     assert response.json()["detail"] == "The job is queued; its result is not ready yet."
+
+
+def test_a_failed_jobs_traceback_is_shown_to_staff_only(client, staff_client):
+    failed = Job.objects.create(analysis="organisations", params={}, params_key="k")
+    failed.mark_failed(error="KeyError: 'x'", traceback="Traceback (most recent call last):\nKeyError: 'x'\n")
+
+    anonymous = client.get(f"/api/jobs/{failed.pk}/").json()
+    staff = staff_client.get(f"/api/jobs/{failed.pk}/").json()
+
+    assert "traceback" not in anonymous
+    assert staff["traceback"] == "Traceback (most recent call last):\nKeyError: 'x'\n"
+    assert staff["error"] == anonymous["error"] == "KeyError: 'x'"
 
 
 def test_only_staff_delete_jobs(client, staff_client):

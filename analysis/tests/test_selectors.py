@@ -11,7 +11,9 @@ import pytest
 
 from analysis import selectors
 from analysis.exports import launches_export
+from missions.filters import LaunchFilterForm
 from missions.models import Pad
+from missions.selectors import ALL_LAUNCHES
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("real_data", "postgres")]
 
@@ -237,7 +239,9 @@ def test_spending_with_coverage(frame, group_by):
 def test_launch_export_holds_the_filtered_rows_in_csv_and_json(frame):
     expected = frame[(frame["Organisation"] == "SpaceX") & (frame["year"] >= 2018)].sort_values("launched_at")
 
-    artefacts = launches_export(organisation="SpaceX", year_from=2018)
+    form = LaunchFilterForm({"organisation": "spacex", "year_from": 2018})
+    assert form.is_valid()
+    artefacts = launches_export(**form.arguments())
 
     exported = pd.read_csv(io.BytesIO(artefacts.files["csv"]))
     as_json = json.loads(artefacts.files["json"])
@@ -260,7 +264,7 @@ def test_launch_export_holds_the_filtered_rows_in_csv_and_json(frame):
 
 
 def test_launch_export_of_everything_holds_every_launch():
-    artefacts = launches_export()
+    artefacts = launches_export(filters=ALL_LAUNCHES, params={})
 
     assert artefacts.summary["launch_count"] == 4323
     assert len(json.loads(artefacts.files["json"])) == 4323

@@ -1,5 +1,6 @@
 """Submitting, running, reusing, reconciling and deleting jobs."""
 
+import dataclasses
 from datetime import timedelta
 from pathlib import Path
 
@@ -9,6 +10,8 @@ from rq.job import Job as QueueJob
 
 from analysis import services
 from analysis.models import Job, JobStatus
+from analysis.registry import ANALYSES
+from core.forms import InvalidParams
 from missions.models import DataVersion
 
 pytestmark = pytest.mark.django_db
@@ -78,14 +81,31 @@ def test_refresh_or_changed_data_runs_the_analysis_again(finished_spending_job):
     assert after_import.reused is False and after_import.job.pk not in {first.pk, refreshed.job.pk}
 
 
-def test_a_failing_analysis_marks_its_job_failed_and_raises():
-    job = Job.objects.create(analysis="success_rates", params={"group_by": "planet"}, params_key="k")
+def test_a_failing_analysis_marks_its_job_failed_with_its_traceback_and_raises(few_launches, monkeypatch):
+    broken = dataclasses.replace(ANALYSES["organisations"], run=lambda: 1 / 0)  # fails as a broken analysis would
+    monkeypatch.setitem(ANALYSES, "organisations", broken)
+    job = Job.objects.create(analysis="organisations", params={}, params_key="k")
 
-    with pytest.raises(KeyError):
+    with pytest.raises(ZeroDivisionError):
         services.job_run(job_id=str(job.pk))
 
     job.refresh_from_db()
-    assert (job.status, job.error, job.result) == (JobStatus.FAILED, "KeyError: 'planet'", None)
+    assert (job.status, job.error, job.result) == (JobStatus.FAILED, "ZeroDivisionError: division by zero", None)
+    assert job.traceback.startswith("Traceback (most recent call last):")
+    assert job.traceback.rstrip().endswith("ZeroDivisionError: division by zero")
+
+
+def test_a_job_whose_parameters_no_longer_hold_fails_naming_them(few_launches):
+    job = Job.objects.create(analysis="rockets_by_organisation", params={"organisation": "Acme"}, params_key="k")
+
+    with pytest.raises(InvalidParams):
+        services.job_run(job_id=str(job.pk))
+
+    job.refresh_from_db()
+    assert (job.status, job.error) == (
+        JobStatus.FAILED,
+        "InvalidParams: The parameters no longer hold: organisation: Unknown organisation 'Acme'.",
+    )
 
 
 def test_a_job_of_an_unknown_analysis_fails():

@@ -68,7 +68,7 @@ def test_a_worker_runs_submitted_jobs_and_their_results_can_be_fetched(worker_en
 
 
 def test_a_failing_job_is_marked_failed_and_the_worker_goes_on(worker_env, client, analysis_queue):
-    broken = Job.objects.create(analysis="success_rates", params={"group_by": "planet"}, params_key="k")
+    broken = Job.objects.create(analysis="rockets_by_organisation", params={"organisation": "Acme"}, params_key="k")
     services.job_enqueue(job=broken)
     healthy = submit(client, {"analysis": "organisations"})
 
@@ -76,7 +76,11 @@ def test_a_failing_job_is_marked_failed_and_the_worker_goes_on(worker_env, clien
 
     assert worker.returncode == 0, worker.stderr
     broken.refresh_from_db()
-    assert (broken.status, broken.error) == (JobStatus.FAILED, "KeyError: 'planet'")
+    assert (broken.status, broken.error) == (
+        JobStatus.FAILED,
+        "InvalidParams: The parameters no longer hold: organisation: Unknown organisation 'Acme'.",
+    )
+    assert "Traceback (most recent call last):" in broken.traceback
     assert str(broken.pk) in FailedJobRegistry(queue=analysis_queue).get_job_ids()
     assert client.get(healthy["url"]).json()["status"] == "finished"
 

@@ -1,1 +1,1 @@
-"""Settings modules: ``local`` for development and tests, ``production`` for deployments."""
+"""Settings modules: ``local`` for development, ``test`` for the test suite, ``production`` for deployments."""

@@ -4,6 +4,9 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.utils.functional import SimpleLazyObject
+
+from config.embedded import embedded_redis_pool
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
@@ -83,9 +86,8 @@ TEMPLATES = [
     },
 ]
 
-# The embedded default is an SQLite file under var/ (made on first use); DATABASE_URL points at PostgreSQL.
-if not os.environ.get("DATABASE_URL"):
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
+# DATABASE_URL points at PostgreSQL; the embedded default is an SQLite file under var/, whose folder the backend
+# makes on its first connection.
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'db.sqlite3'}",
@@ -93,6 +95,8 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if not os.environ.get("DATABASE_URL"):
+    DATABASES["default"]["ENGINE"] = "config.sqlite"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -143,19 +147,15 @@ RQ_JOB_TIMEOUT = int(os.environ.get("RQ_JOB_TIMEOUT", "600"))
 if REDIS_URL:
     _rq_queue = {"URL": REDIS_URL, "DEFAULT_TIMEOUT": RQ_JOB_TIMEOUT}
 else:
-    import fakeredis
-
-    # django-rq builds a redis.Redis from HOST/PORT plus REDIS_CLIENT_KWARGS: a fakeredis pool makes it in-process
-    # (lupa gives fakeredis the Lua scripting that some RQ operations use).
+    # django-rq builds a redis.Redis from HOST/PORT plus REDIS_CLIENT_KWARGS: an in-process fakeredis pool, built
+    # when the first queue connects, makes jobs run in-process.
     _rq_queue = {
         "HOST": "localhost",
         "PORT": 6379,
         "DB": 0,
         "DEFAULT_TIMEOUT": RQ_JOB_TIMEOUT,
         "ASYNC": False,
-        "REDIS_CLIENT_KWARGS": {
-            "connection_pool": fakeredis.FakeStrictRedis(server=fakeredis.FakeServer()).connection_pool
-        },
+        "REDIS_CLIENT_KWARGS": {"connection_pool": SimpleLazyObject(embedded_redis_pool)},
     }
 # Analyses run on the "analysis" queue; workers run `manage.py rqworker analysis default`.
 RQ_QUEUES = {"default": _rq_queue, "analysis": _rq_queue}

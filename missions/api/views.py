@@ -6,6 +6,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.permissions import IsAdminUser
@@ -20,7 +21,7 @@ from core.renderers import CSVRenderer, GeoJSONRenderer, csv_lines
 from missions import selectors
 from missions.models import Launch, Organisation
 
-from .filters import LaunchFilter, RocketFilter, SiteFilter
+from .filters import LaunchFilterBackend, RocketFilter, SiteFilter
 from .serializers import (
     ImportRunSerializer,
     LaunchSerializer,
@@ -65,8 +66,7 @@ class LaunchViewSet(DataVersionCacheMixin, ReadOnlyViewSet):
     """Launches: a filtered, searched, ordered and paged list, or one launch by id."""
 
     serializer_class = LaunchSerializer
-    filterset_class = LaunchFilter
-    search_fields = ["mission", "rocket__name", "organisation__name", "pad__location"]
+    filter_backends = [LaunchFilterBackend, StrictOrderingFilter]
     ordering_fields = {"launched_at": "launched_at", "price": "price", "organisation": "organisation__name"}
 
     def get_queryset(self) -> QuerySet[Launch]:
@@ -154,8 +154,24 @@ class RocketViewSet(DataVersionCacheMixin, ReadOnlyViewSet):
         return super().get_serializer(*args, context=context, **kwargs)
 
 
-@extend_schema_view(list=extend_schema(responses={200: SiteSerializer(many=True), **LIST_ERRORS}))
-@extend_schema_view(retrieve=extend_schema(responses={200: SiteSerializer, **DETAIL_ERRORS}))
+# ?format=geojson: the sites as a FeatureCollection, or one site as a Feature.
+GEOJSON = OpenApiResponse(OpenApiTypes.OBJECT, description="GeoJSON: a FeatureCollection, or one Feature.")
+
+
+@extend_schema_view(
+    list=extend_schema(
+        responses={
+            (200, "application/json"): SiteSerializer(many=True),
+            (200, "application/geo+json"): GEOJSON,
+            **LIST_ERRORS,
+        }
+    )
+)
+@extend_schema_view(
+    retrieve=extend_schema(
+        responses={(200, "application/json"): SiteSerializer, (200, "application/geo+json"): GEOJSON, **DETAIL_ERRORS}
+    )
+)
 class SiteViewSet(DataVersionCacheMixin, ReadOnlyViewSet):
     """Launch sites with their country, coordinates when known, launch count and pads."""
 

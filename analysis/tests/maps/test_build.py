@@ -12,6 +12,7 @@ from analysis.maps.build import MapUnavailable, launch_site_map, launch_site_sta
 from analysis.maps.html import success_colour
 from analysis.maps.png import PNG_SIZE
 from missions.models import Launch, LaunchSite, Pad
+from missions.selectors import ALL_LAUNCHES
 
 pytestmark = pytest.mark.django_db
 
@@ -70,7 +71,7 @@ def comparable(rows: list[dict]) -> list[dict]:
 
 
 def test_site_statistics_match_pandas_on_the_real_file(real_data, launch_frame):
-    rows = launch_site_stats()
+    rows = launch_site_stats(filters=ALL_LAUNCHES)
     assert comparable(rows) == pandas_site_stats(launch_frame)
     assert len(rows) == 42
     assert sum(row["launches"] for row in rows) == 4323
@@ -94,12 +95,14 @@ def test_site_statistics_match_pandas_on_the_real_file(real_data, launch_frame):
         ({"country": "china"}, "Location.str.endswith(', China') or Location.str.endswith(', Yellow Sea')"),
     ],
 )
-def test_filtered_site_statistics_match_pandas(real_data, launch_frame, filters, query):
-    assert comparable(launch_site_stats(**filters)) == pandas_site_stats(launch_frame, query=query)
+def test_filtered_site_statistics_match_pandas(real_data, launch_frame, selection, filters, query):
+    assert comparable(launch_site_stats(filters=selection(**filters)["filters"])) == pandas_site_stats(
+        launch_frame, query=query
+    )
 
 
-def test_the_map_of_all_launches_has_one_feature_per_site_and_three_artefacts(real_data):
-    artefacts = launch_site_map()
+def test_the_map_of_all_launches_has_one_feature_per_site_and_three_artefacts(real_data, selection):
+    artefacts = launch_site_map(**selection())
     geojson = json.loads(artefacts.files["geojson"])
     assert geojson["type"] == "FeatureCollection"
     assert len(geojson["features"]) == 42
@@ -128,32 +131,32 @@ def test_the_map_of_all_launches_has_one_feature_per_site_and_three_artefacts(re
     assert json.loads(embedded.group(1)) == geojson
 
 
-def test_sites_without_coordinates_are_named_in_the_result(real_data):
+def test_sites_without_coordinates_are_named_in_the_result(real_data, selection):
     LaunchSite.objects.filter(name="Hammaguir").update(latitude=None, longitude=None)
-    summary = launch_site_map().summary
+    summary = launch_site_map(**selection()).summary
     assert summary["unlocated_sites"] == ["Hammaguir"]
     assert summary["unlocated_launch_count"] == Launch.objects.filter(pad__site__name="Hammaguir").count() == 4
     assert summary["located_launch_count"] == 4319
     assert summary["warning"] == "4 launch(es) from 1 site(s) without coordinates are not on the map."
 
 
-def test_a_map_whose_sites_cannot_be_located_fails_instead_of_drawing_nothing(real_data):
+def test_a_map_whose_sites_cannot_be_located_fails_instead_of_drawing_nothing(real_data, selection):
     LaunchSite.objects.update(latitude=None, longitude=None)
     with pytest.raises(MapUnavailable, match=r"None of the 100 matching launches has a located site .*geocode_sites"):
-        launch_site_map(organisation="SpaceX")
+        launch_site_map(**selection(organisation="SpaceX"))
 
 
-def test_a_map_of_no_launches_fails(real_data):
+def test_a_map_of_no_launches_fails(real_data, selection):
     with pytest.raises(MapUnavailable, match="No launches match the filters"):
-        site_map_build(year_from=2100)
+        site_map_build(**selection(year_from=2100))
 
 
 def test_titles_name_the_filters():
-    assert map_title(filters={}) == "Launch sites: all launches"
-    assert map_title(filters={"organisation": "CASC", "year_from": 2000, "year_to": 2010}) == (
+    assert map_title(params={}) == "Launch sites: all launches"
+    assert map_title(params={"organisation": "CASC", "year_from": 2000, "year_to": 2010}) == (
         "Launch sites: CASC, 2000–2010"
     )
-    assert map_title(filters={"year_to": 1970, "mission_status": "Failure"}) == "Launch sites: …–1970, Failure"
+    assert map_title(params={"year_to": 1970, "mission_status": "Failure"}) == "Launch sites: …–1970, Failure"
 
 
 @pytest.fixture

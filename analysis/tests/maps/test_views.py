@@ -39,7 +39,7 @@ def test_the_maps_page_filters_by_organisation_and_years(client, real_data):
 def test_the_maps_page_refuses_bad_filters_naming_the_field(client, real_data):
     response = client.get("/maps/", {"year_from": "soon"})
     assert response.status_code == 400
-    assert "year_from: A valid integer is required." in response.content.decode()
+    assert "From year: Enter a whole number." in response.content.decode()
 
 
 def test_the_maps_page_says_when_nothing_matches(client, real_data):

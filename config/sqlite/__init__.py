@@ -1,0 +1,1 @@
+"""SQLite for the embedded default, whose folder is made when the first connection opens."""
