@@ -1,106 +1,27 @@
-"""Query-parameter plumbing of every list: strict booleans, names or ids, comma lists, search and ordering.
+"""Search and ordering of every list: a bad value answers 400 naming the parameter instead of being ignored."""
 
-A bad value answers 400 naming the parameter instead of being ignored.
-"""
-
-import re
 from typing import Any
 
-from django import forms
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import F, Q, QuerySet
-from django_filters import rest_framework as filters
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import F, QuerySet
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter, SearchFilter
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-# Commas separate values, except inside parentheses: "Delta IV Medium+ (4,2)" is one rocket.
-LIST_SEPARATOR = re.compile(r",(?![^(]*\))")
-
-
-def split_values(value: str) -> list[str]:
-    """Split a comma-separated parameter into its non-empty values."""
-    return [part.strip() for part in LIST_SEPARATOR.split(value) if part.strip()]
-
-
-class StrictBooleanField(forms.NullBooleanField):
-    """true/false (or 1/0, yes/no); anything else is an error rather than silently ignored."""
-
-    TRUE, FALSE = {"true", "1", "yes"}, {"false", "0", "no"}
-
-    def to_python(self, value: Any) -> bool | None:
-        if value in (None, ""):
-            return None
-        text = str(value).strip().lower()
-        if text in self.TRUE:
-            return True
-        if text in self.FALSE:
-            return False
-        raise forms.ValidationError("Must be true or false.", code="invalid")
-
-    def validate(self, value: bool | None) -> None:
-        return None
-
-
-class StrictBooleanFilter(filters.BooleanFilter):
-    """A boolean parameter that rejects values other than true and false."""
-
-    field_class = StrictBooleanField
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        # The plain text widget passes the raw value on, where django-filter's BooleanWidget turns bad ones into None.
-        kwargs.setdefault("widget", forms.TextInput)
-        super().__init__(*args, **kwargs)
-
-
-class IntegerFilter(filters.NumberFilter):
-    """A whole-number parameter."""
-
-    field_class = forms.IntegerField
-
-
-class ChoiceInFilter(filters.BaseInFilter, filters.ChoiceFilter):
-    """Several comma-separated choices, each one checked."""
-
-
-class NameOrIdFilter(filters.CharFilter):
-    """Match a related row by id or by name (case-insensitive); several values are separated by commas."""
-
-    def __init__(self, *, name_field: str = "name", **kwargs: Any) -> None:
-        self.name_field = name_field
-        super().__init__(**kwargs)
-
-    def filter(self, qs: QuerySet, value: str) -> QuerySet:
-        if not value:
-            return qs
-        match = Q(pk__in=[])
-        for item in split_values(value):
-            if item.isdigit():
-                match |= Q(**{f"{self.field_name}_id": int(item)})
-            else:
-                match |= Q(**{f"{self.field_name}__{self.name_field}__iexact": item})
-        return qs.filter(match)
-
-
-class IExactInFilter(filters.CharFilter):
-    """Case-insensitive match on any of several comma-separated values."""
-
-    def filter(self, qs: QuerySet, value: str) -> QuerySet:
-        if not value:
-            return qs
-        match = Q(pk__in=[])
-        for item in split_values(value):
-            match |= Q(**{f"{self.field_name}__iexact": item})
-        return qs.filter(match)
+from core.forms import SearchField
 
 
 class StrictSearchFilter(SearchFilter):
     """``?search=`` words, each matched case-insensitively against the view's search fields."""
 
     def get_search_terms(self, request: Request) -> list[str]:
-        if "\x00" in request.query_params.get(self.search_param, ""):
-            raise ValidationError({self.search_param: ["Null characters are not allowed."]})
+        """The words of ``?search=``, checked by the same rules as the launch search: bounded, writable text."""
+        try:
+            SearchField(required=False).clean(request.query_params.get(self.search_param, ""))
+        except DjangoValidationError as error:
+            raise ValidationError({self.search_param: error.messages}) from error
         return super().get_search_terms(request)
 
 
