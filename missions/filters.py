@@ -128,6 +128,13 @@ class OrganisationField(OrganisationsField):
         return Organisation.objects.filter(pk=selection.values[0]).values_list("name", flat=True).get()
 
 
+class PriceField(forms.DecimalField):
+    """A price in million USD, as the launches store it: 0 or more, two places after the point."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(required=False, min_value=0, max_value=MAX_PRICE, max_digits=10, decimal_places=2, **kwargs)
+
+
 class DateInput(forms.DateInput):
     """A date picker in pages; the value is YYYY-MM-DD."""
 
@@ -182,21 +189,11 @@ class LaunchFilterForm(ParamsForm):
     year_to = forms.IntegerField(
         required=False, min_value=1, max_value=9999, label="To year", help_text="Up to this year."
     )
-    price_min = forms.DecimalField(
-        required=False,
-        min_value=0,
-        max_value=MAX_PRICE,
-        max_digits=10,
-        decimal_places=2,
+    price_min = PriceField(
         label="Price from (million USD)",
         help_text="Price at least this many million USD (launches without a price are left out).",
     )
-    price_max = forms.DecimalField(
-        required=False,
-        min_value=0,
-        max_value=MAX_PRICE,
-        max_digits=10,
-        decimal_places=2,
+    price_max = PriceField(
         label="Price to (million USD)",
         help_text="Price at most this many million USD (launches without a price are left out).",
     )
