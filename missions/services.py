@@ -14,6 +14,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from .geocoding import sites_geocode
+from .importer.formats import LaunchFileError, RowError, open_launch_file
+from .importer.reading import read_launch_chunks
+from .importer.sources import source_fetch
 from .locations import location_parse
 from .models import (
     DataVersion,
@@ -26,8 +29,6 @@ from .models import (
     Pad,
     Rocket,
 )
-from .readers import LaunchFileError, RowError, open_launch_file, read_launch_chunks
-from .sources import source_fetch
 
 LAUNCH_TABLE = Launch._meta.db_table
 # The columns an import writes; the natural key (pad, launched_at) identifies the launch.

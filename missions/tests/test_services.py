@@ -11,9 +11,10 @@ import pytest
 from django.db import connection
 from django.db.models import Count, Sum
 
-from missions import readers, services
+from missions import services
+from missions.importer import reading
+from missions.importer.formats import UTF8_CP1252, LaunchFile, LaunchFileError
 from missions.models import DataVersion, ImportRun, ImportStatus, Launch, LaunchSite, Organisation, Pad, Rocket
-from missions.readers import FALLBACK_ERRORS, LaunchFile, LaunchFileError
 from missions.services import ImportFailed, launches_clear, launches_import
 
 pytestmark = pytest.mark.usefixtures("empty_launches")
@@ -89,7 +90,7 @@ def test_space_corrected_holds_the_same_launches(mission_launches_csv, space_cor
 
 def test_space_missions_imports_with_its_mixed_encoding(space_missions_csv):
     summary = launches_import(source=str(space_missions_csv))
-    expected = pd.read_csv(space_missions_csv, encoding="utf-8", encoding_errors=FALLBACK_ERRORS, thousands=",")
+    expected = pd.read_csv(space_missions_csv, encoding=UTF8_CP1252, thousands=",")
     expected = expected.drop_duplicates()
 
     assert (summary.run.format, summary.run.encoding) == ("space_missions", "utf-8+cp1252")
@@ -234,7 +235,7 @@ def test_a_change_after_a_chunk_of_unchanged_launches_is_applied(tmp_path, monke
 
 
 def test_a_quoted_value_may_span_lines_across_read_blocks(tmp_path, monkeypatch):
-    monkeypatch.setattr(readers, "READ_BLOCK_BYTES", 256)
+    monkeypatch.setattr(reading, "READ_BLOCK_BYTES", 256)
     multi_line = GOOD.replace("Falcon 9 | A", '"Falcon 9 | A\nsecond line"')
     path = write(tmp_path, "lines.csv", HEADER + OTHER + multi_line + NEW)
 
@@ -269,7 +270,7 @@ def test_an_error_after_a_value_spanning_lines_names_the_line_its_row_starts_on(
 def test_a_quoted_crlf_split_between_read_blocks_still_ends_a_line(tmp_path, monkeypatch):
     content = (HEADER + OTHER + THREE_LINES + BAD_DATE).replace("\n", "\r\n").encode()
     # Arrow keeps only the "\r" of a quoted "\r\n" that a read block boundary splits.
-    monkeypatch.setattr(readers, "READ_BLOCK_BYTES", content.index(b"A\r\n") + 2)
+    monkeypatch.setattr(reading, "READ_BLOCK_BYTES", content.index(b"A\r\n") + 2)
     path = write(tmp_path, "split.csv", content)
 
     with pytest.raises(ImportFailed) as failure:
@@ -282,7 +283,7 @@ def test_a_quoted_crlf_split_between_read_blocks_still_ends_a_line(tmp_path, mon
 def test_line_breaks_inside_values_are_stored_as_newlines_wherever_read_blocks_end(tmp_path, monkeypatch, split):
     content = (HEADER + OTHER + THREE_LINES).replace("\n", "\r\n").encode()
     if split:
-        monkeypatch.setattr(readers, "READ_BLOCK_BYTES", content.index(b"A\r\n") + 2)
+        monkeypatch.setattr(reading, "READ_BLOCK_BYTES", content.index(b"A\r\n") + 2)
     path = write(tmp_path, "crlf.csv", content)
 
     launches_import(source=str(path))
