@@ -4,6 +4,8 @@ import pytest
 
 from missions import services
 from missions.importer import reading
+from missions.importer.formats import RowError, open_launch_file
+from missions.importer.reading import read_launch_chunks
 from missions.models import Launch
 from missions.services import ImportFailed, launches_import
 
@@ -89,3 +91,18 @@ def test_a_row_with_the_wrong_number_of_fields_is_reported_with_its_line(tmp_pat
     summary = launches_import(source=str(path), skip_invalid=True)
     assert (summary.created, summary.rows) == (2, 3)
     assert summary.run.rejected_rows == [{"line": 3, "column": "row", "reason": "has 4 fields, expected 9"}]
+
+
+def test_chunks_come_cleaned_with_the_line_each_row_starts_on_and_the_errors_of_rows_left_out(tmp_path):
+    path = write(tmp_path, "lines.csv", HEADER + THREE_LINES + OTHER + BAD_DATE + "5,5,CASC,too few\n" + NEW)
+
+    chunks = read_launch_chunks(open_launch_file(path), chunksize=2)
+
+    assert [(frame["line"].tolist(), frame["mission"].tolist(), errors) for frame, errors in chunks] == [
+        ([2, 5], ["A\nsecond line\nthird line", "C"], []),
+        (
+            [8],
+            ["D"],
+            [RowError(6, *BAD_DATE_ERROR.split(": ", 1)), RowError(7, "row", "has 4 fields, expected 9")],
+        ),
+    ]
