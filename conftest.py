@@ -55,7 +55,7 @@ def shared_file(name: str) -> Path:
     if os.environ.get("CI"):
         pytest.fail(f"{path} is missing: CI must run beside ../shared/data")
     if name == "mission_launches.csv":
-        from missions.sources import source_fetch
+        from missions.importer.sources import source_fetch
 
         try:
             return source_fetch(source=settings.LAUNCH_DATA_URL).path

@@ -14,9 +14,10 @@ from geopy.extra.rate_limiter import RateLimiter
 
 from conftest import DATASETS, SHARED_DATA_DIR, shared_file
 from missions.geocoding import Place, SiteGeocoder, site_coordinates_correct, sites_geocode
+from missions.importer.formats import open_launch_file
+from missions.importer.reading import read_launch_chunks
 from missions.locations import location_parse
 from missions.models import CoordinatePrecision, CoordinateSource, LaunchSite
-from missions.readers import open_launch_file, read_launch_chunks
 from missions.services import launches_import
 
 # Published coordinates of well-known spaceports (degrees, from their public descriptions), independent of the

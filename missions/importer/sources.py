@@ -9,7 +9,7 @@ from urllib.parse import urlparse
 import requests
 from django.conf import settings
 
-from .readers import LaunchFileError
+from .formats import LaunchFileError
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,172 @@
+"""Cleaning one chunk of a launch file: every field validated and converted into the canonical columns.
+
+A row with any error is left out of the chunk and reported as ``RowError``s naming its line and column; the rest
+come out typed: UTC launch times with their precision, prices as numbers, statuses as the models' values.
+"""
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from missions.models import ImportFormat, MissionStatus, RocketStatus, TimePrecision
+
+from .formats import RowError
+
+# Canonical columns that every format is turned into; ``line`` is the file line on which the row starts.
+CANONICAL_COLUMNS = [
+    "line",
+    "organisation",
+    "location",
+    "launched_at",
+    "time_precision",
+    "rocket",
+    "mission",
+    "rocket_status",
+    "price",
+    "mission_status",
+]
+# Launch years the importer accepts: the space age with room on both sides, and what every database can store.
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+# The longest value each text field may hold: the lengths of the models' columns.
+MAX_LENGTHS = {"organisation": 200, "location": 300, "rocket": 200, "mission": 300}
+
+ROCKET_STATUSES = {
+    "StatusActive": RocketStatus.ACTIVE,
+    "StatusRetired": RocketStatus.RETIRED,
+    "Active": RocketStatus.ACTIVE,
+    "Retired": RocketStatus.RETIRED,
+    "Inactive": RocketStatus.RETIRED,
+}
+MISSION_STATUSES = set(MissionStatus.values)
+KAGGLE_DATE_PATTERN = r"^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) [A-Z][a-z]{2} \d{2}, \d{4}(?: \d{2}:\d{2} UTC)?$"
+MONTH_NAMES = pa.array(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"])
+MONTH_NUMBERS = pa.array([f"{number:02d}" for number in range(1, 13)])
+
+
+def chunk_clean(frame: pd.DataFrame, *, file_format: ImportFormat) -> tuple[pd.DataFrame, list[RowError]]:
+    """Validate and convert one chunk, indexed by line; rows with any error are dropped and reported."""
+    errors: list[RowError] = []
+    bad = pd.Series(False, index=frame.index)
+
+    def reject(mask: pd.Series, column: str, reason: str, value: str | None = None) -> None:
+        """Report the rows of ``mask``, quoting their raw ``value`` column after the reason."""
+        nonlocal bad
+        mask = mask.fillna(False).astype(bool)
+        if not mask.any():
+            return
+        raw = frame.loc[mask, value].str.slice(0, 60) if value else None
+        for line in frame.index[mask]:
+            text = f"{reason} '{raw.loc[line]}'" if raw is not None else reason
+            errors.append(RowError(int(line), column, text))
+        bad |= mask
+
+    for name in ("organisation", "location", "date", "rocket_status", "mission_status"):
+        frame[name] = frame[name].str.strip()
+        reject(frame[name] == "", name, "is empty")
+
+    if file_format == ImportFormat.SPACE_MISSIONS:
+        rocket, mission = frame["rocket"].str.strip(), frame["mission"].str.strip()
+        reject(rocket == "", "rocket", "is empty")
+        frame["time"] = frame["time"].str.strip()
+        launched_at, precision = _parse_iso_dates(frame["date"], frame["time"])
+        frame["date_time"] = frame["date"] + " " + frame["time"]
+        reject(launched_at.isna() & (frame["date"] != ""), "date", "invalid date", "date_time")
+    else:
+        # Split "<rocket> | <mission>" on the first " | ", as the data README prescribes.
+        rocket, mission, separated = _split_detail(frame["detail"])
+        rocket, mission = rocket.str.strip(), mission.str.strip()
+        reject(~separated, "detail", "has no ' | ' between rocket and mission")
+        reject(separated & (rocket == ""), "detail", "has no rocket before ' | '")
+        launched_at, precision = _parse_kaggle_dates(frame["date"])
+        reason = "invalid date (expected e.g. 'Fri Aug 07, 2020 05:12 UTC' or 'Fri Aug 07, 2020'):"
+        reject(launched_at.isna() & (frame["date"] != ""), "date", reason, "date")
+    years = launched_at.dt.year
+    reject((years < FIRST_YEAR) | (years > LAST_YEAR), "date", f"is not between {FIRST_YEAR} and {LAST_YEAR}:", "date")
+
+    rocket_status = frame["rocket_status"].map(ROCKET_STATUSES)
+    unknown = rocket_status.isna() & (frame["rocket_status"] != "")
+    reject(unknown, "rocket_status", "unknown rocket status", "rocket_status")
+    unknown = ~frame["mission_status"].isin(MISSION_STATUSES) & (frame["mission_status"] != "")
+    reject(unknown, "mission_status", "unknown mission status", "mission_status")
+
+    price_text = frame["price"].str.strip().str.replace(",", "", regex=False)
+    price = pd.to_numeric(price_text.where(price_text != ""), errors="coerce")
+    reject(price.isna() & (price_text != ""), "price", "not a number:", "price")
+    reject(price < 0, "price", "is negative")
+    reject(price >= 10**8, "price", "is too large")
+
+    values = {
+        "organisation": frame["organisation"],
+        "location": frame["location"],
+        "rocket": rocket,
+        "mission": mission,
+    }
+    for name, limit in MAX_LENGTHS.items():
+        reject(values[name].str.len() > limit, name, f"is longer than {limit} characters")
+
+    clean = pd.DataFrame(
+        {
+            "line": frame.index,
+            "organisation": frame["organisation"],
+            "location": frame["location"],
+            "launched_at": launched_at,
+            "time_precision": precision,
+            "rocket": rocket,
+            "mission": mission,
+            "rocket_status": rocket_status,
+            "price": price.round(2),
+            "mission_status": frame["mission_status"],
+        },
+        index=frame.index,
+    )
+    return clean[~bad].reset_index(drop=True), errors
+
+
+def _parse_kaggle_dates(dates: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Parse 'Fri Aug 07, 2020 05:12 UTC' and the date-only 'Thu Aug 29, 2019' (NaT where invalid)."""
+    # The format has fixed columns: once a regular expression has checked the shape, slices make an ISO string that
+    # Arrow parses in C. strptime with %a and %b would parse row by row.
+    text = pa.array(dates, type=pa.string())
+    timed = pc.greater(pc.utf8_length(text), len("Fri Aug 07, 2020"))
+    month = pc.take(MONTH_NUMBERS, pc.index_in(pc.utf8_slice_codeunits(text, 4, 7), value_set=MONTH_NAMES))
+    day = pc.binary_join_element_wise(
+        pc.utf8_slice_codeunits(text, 12, 16), month, pc.utf8_slice_codeunits(text, 8, 10), "-"
+    )
+    time = pc.if_else(timed, pc.utf8_slice_codeunits(text, 17, 22), "00:00")
+    iso = pc.if_else(
+        pc.match_substring_regex(text, KAGGLE_DATE_PATTERN), pc.binary_join_element_wise(day, time, " "), None
+    )
+    try:
+        # Casting the parsed times to UTC only labels them: the ISO strings are UTC already.
+        parsed = pc.cast(pc.cast(iso, pa.timestamp("s")), pa.timestamp("s", tz="UTC"))
+        launched_at = pd.Series(parsed.to_pandas().array, index=dates.index)
+    except pa.ArrowInvalid:
+        # A well-shaped day that does not exist, such as Aug 36: pandas finds which rows hold one.
+        iso_text = pd.Series(iso, index=dates.index, dtype="str")
+        launched_at = pd.to_datetime(iso_text, format="%Y-%m-%d %H:%M", errors="coerce", utc=True)
+    precision = pd.Series(
+        pc.if_else(timed, TimePrecision.MINUTE.value, TimePrecision.DAY.value), index=dates.index, dtype="str"
+    )
+    return launched_at, precision
+
+
+def _split_detail(details: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Split each "<rocket> | <mission>" on its first " | "; the third series says which values had one."""
+    text = pa.array(details, type=pa.string())
+    separated = pc.match_substring(text, " | ")
+    parts = pc.split_pattern(pc.if_else(separated, text, " | "), " | ", max_splits=1)
+    return (
+        pd.Series(pc.list_element(parts, 0), index=details.index, dtype="str"),
+        pd.Series(pc.list_element(parts, 1), index=details.index, dtype="str"),
+        pd.Series(separated, index=details.index, dtype=bool),
+    )
+
+
+def _parse_iso_dates(dates: pd.Series, times: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Parse Maven's ISO date and optional HH:MM:SS time columns (NaT where invalid)."""
+    day = pd.to_datetime(dates, format="%Y-%m-%d", errors="coerce", utc=True)
+    offset = pd.to_timedelta(times.where(times != ""), errors="coerce")
+    bad_time = offset.isna() & (times != "")
+    launched_at = (day + offset.fillna(pd.Timedelta(0))).where(~bad_time)
+    precision = pd.Series(TimePrecision.MINUTE.value, index=dates.index).where(times != "", TimePrecision.DAY.value)
+    return launched_at, precision

@@ -1,0 +1,59 @@
+"""Where launch files come from: URLs downloaded once into the cache within a timeout, and the default dataset."""
+
+import socket
+import threading
+
+import pytest
+
+from missions.models import Launch
+from missions.services import ImportFailed, launches_import
+
+pytestmark = pytest.mark.usefixtures("empty_launches")
+
+
+@pytest.mark.timeout(30)
+def test_unreachable_url_fails_within_the_timeout(settings):
+    settings.LAUNCH_DATA_TIMEOUT = 2
+    with socket.socket() as server:  # accepts connections and never answers
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        url = f"http://127.0.0.1:{server.getsockname()[1]}/launches.csv"
+        with pytest.raises(ImportFailed, match="could not download"):
+            launches_import(source=url)
+    assert Launch.objects.count() == 0
+
+
+def test_url_source_is_downloaded_and_cached(settings, tmp_path, mission_launches_csv):
+    settings.LAUNCH_DATA_CACHE_DIR = tmp_path
+    body = mission_launches_csv.read_bytes()
+    served = []
+
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+
+        def serve_once() -> None:
+            connection_, _ = server.accept()
+            with connection_:
+                connection_.recv(65536)
+                served.append(1)
+                connection_.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
+
+        thread = threading.Thread(target=serve_once)
+        thread.start()
+        url = f"http://127.0.0.1:{server.getsockname()[1]}/mission_launches.csv"
+        first = launches_import(source=url)
+        thread.join()
+        second = launches_import(source=url)  # from the cache: the server answers only once
+
+    assert (first.created, second.unchanged, len(served)) == (4323, 4323, 1)
+    assert first.run.sha256 == "ae8097c187d910380a92c5258582981246856766e31541687f04909e78888084"
+
+
+def test_default_dataset_is_checked_against_its_checksum(settings, tmp_path, mission_launches_csv, space_corrected_csv):
+    settings.LAUNCH_DATA_URL = str(mission_launches_csv)
+    assert launches_import().created == 4323
+
+    settings.LAUNCH_DATA_URL = str(space_corrected_csv)
+    with pytest.raises(ImportFailed, match="not the expected default dataset"):
+        launches_import()
