@@ -18,6 +18,8 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from rq import Queue, SimpleWorker
 
+from testsupport.sample import sample_csv
+
 SHARED_DATA_DIR = Path(os.environ.get("SHARED_DATA_DIR", Path(__file__).resolve().parent.parent / "shared" / "data"))
 DATASETS = ("mission_launches.csv", "Space_Corrected.csv", "space_missions.csv")
 
@@ -158,17 +160,38 @@ def empty_launches(db) -> None:
     launches_clear()
 
 
+@pytest.fixture(scope="session", params=["sample", "real"])
+def launch_file(request, tmp_path_factory) -> Path:
+    """A file in the mission_launches.csv layout: the generated sample (everywhere), then the real file (slow)."""
+    if request.param == "real":
+        return shared_file("mission_launches.csv")
+    return sample_csv(tmp_path_factory.mktemp("launches") / "sample_launches.csv")
+
+
+# For tests whose expected values are the real file's published figures rather than a pandas reading.
+real_file_only = pytest.mark.parametrize("launch_file", ["real"], indirect=True)
+
+
 @pytest.fixture(scope="session")
-def real_data(django_db_setup, django_db_blocker, mission_launches_csv):
-    """The real mission_launches.csv imported once for the whole session, for read-only tests."""
+def launch_data(django_db_setup, django_db_blocker, launch_file) -> Iterator[Path]:
+    """The launch file imported once per session and file, for read-only tests; its path."""
     from missions.services import launches_clear, launches_import
 
     with django_db_blocker.unblock():
         launches_clear()
-        launches_import(source=str(mission_launches_csv))
-    yield mission_launches_csv
+        launches_import(source=str(launch_file))
+    yield launch_file
     with django_db_blocker.unblock():
         launches_clear()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark as slow every test that reads one of the real datasets, so that ``-m "not slow"`` leaves them out."""
+    real = {"mission_launches_csv", "space_corrected_csv", "space_missions_csv"}
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if real & set(getattr(item, "fixturenames", ())) or (callspec and callspec.params.get("launch_file") == "real"):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(autouse=True)

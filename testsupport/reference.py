@@ -1,0 +1,36 @@
+"""The tests' oracle: an independent pandas reading of a launch file in the Kaggle mission_launches.csv layout.
+
+Read once per file and shared by every test module, so that all of them check the application against one reading.
+"""
+
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+
+COLUMNS = ["Organisation", "Location", "Date", "Detail", "Rocket_Status", "Price", "Mission_Status"]
+
+
+@cache
+def launch_rows(path: Path) -> pd.DataFrame:
+    """The file's seven named columns as text, exactly as written, without exact duplicate rows."""
+    rows = pd.read_csv(path, usecols=COLUMNS, dtype=str, keep_default_na=False)
+    return rows.drop_duplicates()[COLUMNS].reset_index(drop=True)
+
+
+@cache
+def launch_frame(path: Path) -> pd.DataFrame:
+    """The rows with typed columns added: rocket, mission, price (a number or NaN), launched_at (UTC) and year."""
+    frame = launch_rows(path).copy()
+    frame[["rocket", "mission"]] = frame["Detail"].str.split(" | ", n=1, regex=False, expand=True)
+    frame["price"] = pd.to_numeric(frame["Price"].str.replace(",", "", regex=False), errors="coerce")
+    timed = pd.to_datetime(frame["Date"], format="%a %b %d, %Y %H:%M UTC", errors="coerce", utc=True)
+    day = pd.to_datetime(frame["Date"], format="%a %b %d, %Y", errors="coerce", utc=True)
+    frame["launched_at"] = timed.fillna(day)
+    frame["year"] = frame["launched_at"].dt.year
+    return frame
+
+
+def as_records(rows: pd.DataFrame) -> list[tuple[str, ...]]:
+    """Rows of the seven named columns as sorted tuples, for comparing whole tables regardless of order."""
+    return sorted(map(tuple, rows[COLUMNS].itertuples(index=False)))
