@@ -34,6 +34,7 @@ SPACEPORT = "Vertical Launch Area, Spaceport America, New Mexico"
 GANDO = "Stargazer, Base Aerea de Gando, Gran Canaria"
 TAI_RUI = "Tai Rui Barge, Yellow Sea"
 SHAHRUD = "Launch Plateform, Shahrud Missile Test Site"
+TANEGASHIMA = "LA-Y1, Tanegashima Space Center, Japan"
 
 # Organisation, rocket, rocket status, the prices its launches may have ("" for unpriced), its sites and years.
 ROCKETS = [
@@ -58,6 +59,9 @@ ROCKETS = [
     ("RVSN USSR", "Volna", "StatusRetired", [""], [BARENTS], (1995, 2005)),
     ("Virgin Galactic", "SpaceShipTwo", "StatusActive", [""], [SPACEPORT], (2018, 2020)),
     ("Northrop", "Pegasus XL", "StatusActive", ["40.0"], [GANDO, VANDENBERG], (1994, 2020)),
+    ("ULA", "Delta IV Medium+ (4,2)", "StatusRetired", ["164.0"], [CAPE, VANDENBERG], (2003, 2019)),
+    ("ULA", "Delta IV Medium+ (5,4)", "StatusRetired", ["164.0", ""], [CAPE], (2009, 2019)),
+    ("MHI", "H-IIA 202", "StatusActive", ["90.0", ""], [TANEGASHIMA], (2001, 2020)),
     ("i-Space", "Hyperbola-1", "StatusActive", [""], [JIUQUAN], (2019, 2020)),
     ("IRGC", "Qased", "StatusActive", [""], [SHAHRUD], (2020, 2020)),
 ]
