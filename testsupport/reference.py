@@ -31,6 +31,11 @@ def launch_frame(path: Path) -> pd.DataFrame:
     return frame
 
 
+def file_rows(path: Path) -> int:
+    """How many rows the file holds, its duplicates included."""
+    return len(pd.read_csv(path, usecols=["Organisation"], dtype=str))
+
+
 def as_records(rows: pd.DataFrame) -> list[tuple[str, ...]]:
     """Rows of the seven named columns as sorted tuples, for comparing whole tables regardless of order."""
     return sorted(map(tuple, rows[COLUMNS].itertuples(index=False)))

@@ -1,12 +1,12 @@
-"""The admin: every list answers with the real data, in a number of queries that does not grow with the page."""
+"""The admin: every list answers with the imported data, in a number of queries that does not grow with the page."""
 
-import pandas as pd
 import pytest
 from django.urls import reverse
 
 from missions.models import ImportRun, Launch, Organisation
+from testsupport.reference import launch_frame, launch_rows
 
-pytestmark = pytest.mark.usefixtures("real_data")
+pytestmark = pytest.mark.usefixtures("launch_data")
 
 
 @pytest.mark.parametrize("model", ["launch", "organisation", "rocket", "pad", "launchsite", "importrun"])
@@ -22,9 +22,9 @@ def test_launch_list_queries_do_not_grow_with_the_page(admin_client, django_asse
     assert len(response.context["cl"].result_list) == 100
 
 
-def test_launch_filters_and_search_match_pandas(admin_client, mission_launches_csv):
-    frame = pd.read_csv(mission_launches_csv).drop_duplicates(subset=["Location", "Date"])
-    expected = frame[(frame["Organisation"] == "SpaceX") & frame["Date"].str.contains("2019")]
+def test_launch_filters_and_search_match_pandas(admin_client, launch_data):
+    frame = launch_frame(launch_data)
+    expected = frame[(frame["Organisation"] == "SpaceX") & (frame["year"] == 2019)]
     url = reverse("admin:missions_launch_changelist")
 
     spacex = Organisation.objects.get(name="SpaceX")
@@ -32,15 +32,15 @@ def test_launch_filters_and_search_match_pandas(admin_client, mission_launches_c
     searched = admin_client.get(url, {"q": "Starlink"})
 
     assert by_year.context["cl"].result_count == len(expected)
-    starlink = frame["Detail"].str.split(" | ", n=1, regex=False).str[1].str.contains("Starlink")
-    assert searched.context["cl"].result_count == starlink.sum()
+    starlink = frame["mission"].str.contains("Starlink", regex=False)
+    assert searched.context["cl"].result_count == starlink.sum() > 0
 
 
-def test_organisation_list_shows_launch_counts(admin_client, mission_launches_csv):
+def test_organisation_list_shows_launch_counts(admin_client, launch_data):
     response = admin_client.get(reverse("admin:missions_organisation_changelist"), {"q": "RVSN USSR"})
 
     (row,) = response.context["cl"].result_list
-    frame = pd.read_csv(mission_launches_csv)
+    frame = launch_rows(launch_data)
     assert (
         row.launch_count
         == (frame["Organisation"] == "RVSN USSR").sum()

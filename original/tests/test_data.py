@@ -8,34 +8,36 @@ from django.urls import get_resolver, path
 from rest_framework.test import APIClient
 
 from config.api import router
+from conftest import real_file_only
 from missions.models import Launch, LaunchSite, Organisation, Pad
-from missions.tests.kaggle import COLUMNS, as_records, kaggle_rows
+from testsupport.reference import COLUMNS, as_records, file_rows, launch_frame, launch_rows
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def dataset(settings, mission_launches_csv):
-    """POST /data imports the shared copy of the configured dataset."""
-    settings.LAUNCH_DATA_URL = str(mission_launches_csv)
-    return mission_launches_csv
+def dataset(settings, launch_file):
+    """POST /data imports the configured dataset: here the launch file, checked against no published checksum."""
+    settings.LAUNCH_DATA_URL, settings.LAUNCH_DATA_SHA256 = str(launch_file), ""
+    return launch_file
 
 
 def streamed_json(response) -> list[dict]:
     return json.loads(b"".join(response.streaming_content))
 
 
-def test_get_data_streams_every_launch_in_the_original_field_names(client, real_data):
+def test_get_data_streams_every_launch_in_the_original_field_names(client, launch_data):
     response = client.get("/data")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
     rows = streamed_json(response)
-    assert len(rows) == 4323
+    assert len(rows) == len(launch_rows(launch_data))
     assert all(list(row) == COLUMNS for row in rows)
-    assert sorted(tuple(row[column] for column in COLUMNS) for row in rows) == as_records(kaggle_rows(real_data))
+    assert sorted(tuple(row[column] for column in COLUMNS) for row in rows) == as_records(launch_rows(launch_data))
 
 
-def test_get_data_writes_dates_prices_and_statuses_as_the_file_does(client, real_data):
+@real_file_only
+def test_get_data_writes_dates_prices_and_statuses_as_the_file_does(client, launch_data):
     rows = streamed_json(client.get("/data"))
     assert rows[0] == {
         "Organisation": "SpaceX",
@@ -63,24 +65,30 @@ def test_post_data_imports_the_configured_dataset_for_staff(staff_client, empty_
     response = staff_client.post("/data")
     assert response.status_code == 200
     body = response.json()
+    frame = launch_frame(dataset)
     assert body == {
         "message": "Successfully loaded in the dictionary.",
         "run": body["run"],
-        "rows": 4324,
-        "created": 4323,
+        "rows": file_rows(dataset),
+        "created": len(frame),
         "updated": 0,
         "unchanged": 0,
         "duplicates": 1,
         "rejected": 0,
     }
-    assert (Launch.objects.count(), Organisation.objects.count(), Pad.objects.count()) == (4323, 56, 137)
+    assert (Launch.objects.count(), Organisation.objects.count(), Pad.objects.count()) == (
+        len(frame),
+        frame["Organisation"].nunique(),
+        frame["Location"].nunique(),
+    )
 
 
 def test_post_data_twice_changes_nothing_the_second_time(staff_client, empty_launches, dataset):
     staff_client.post("/data")
     body = staff_client.post("/data").json()
-    assert (body["created"], body["updated"], body["unchanged"], body["duplicates"]) == (0, 0, 4323, 1)
-    assert Launch.objects.count() == 4323
+    launches = len(launch_rows(dataset))
+    assert (body["created"], body["updated"], body["unchanged"], body["duplicates"]) == (0, 0, launches, 1)
+    assert Launch.objects.count() == launches
 
 
 def test_post_data_reports_a_dataset_that_cannot_be_imported(staff_client, db, settings, tmp_path):
@@ -99,28 +107,34 @@ def test_post_data_refuses_a_user_who_is_not_staff(db, dataset):
     assert client.post("/data").status_code == 403
 
 
-def test_delete_data_refuses_anonymous_clients_and_deletes_nothing(client, real_data):
+def test_delete_data_refuses_anonymous_clients_and_deletes_nothing(client, launch_data):
     response = client.delete("/data")
     assert response.status_code == 401
-    assert Launch.objects.count() == 4323
+    assert Launch.objects.count() == len(launch_rows(launch_data))
 
 
-def test_delete_data_by_a_non_staff_session_deletes_nothing(real_data):
+def test_delete_data_by_a_non_staff_session_deletes_nothing(launch_data):
     get_user_model().objects.create_user("reader", password="pw-reader-123456")
     client = APIClient(enforce_csrf_checks=True)
     client.login(username="reader", password="pw-reader-123456")
     assert client.delete("/data").status_code == 403
-    assert Launch.objects.count() == 4323
+    assert Launch.objects.count() == len(launch_rows(launch_data))
 
 
-def test_delete_data_clears_every_launch_for_staff(staff_client, real_data, mission_launches_csv):
-    rockets = kaggle_rows(mission_launches_csv)["Detail"].str.split(" | ", regex=False).str[0].nunique()
+def test_delete_data_clears_every_launch_for_staff(staff_client, launch_data):
+    frame = launch_frame(launch_data)
     sites = LaunchSite.objects.count()
     response = staff_client.delete("/data")
     assert response.status_code == 200
     assert response.json() == {
         "message": "Deleted all launch data.",
-        "deleted": {"launches": 4323, "organisations": 56, "rockets": rockets, "pads": 137, "sites": sites},
+        "deleted": {
+            "launches": len(frame),
+            "organisations": frame["Organisation"].nunique(),
+            "rockets": frame["rocket"].nunique(),
+            "pads": frame["Location"].nunique(),
+            "sites": sites,
+        },
     }
     assert (Launch.objects.count(), LaunchSite.objects.count()) == (0, 0)
     assert streamed_json(staff_client.get("/data")) == []

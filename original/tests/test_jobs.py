@@ -3,6 +3,7 @@
 import pytest
 
 from analysis.models import Job, JobStatus
+from conftest import real_file_only
 from original.jobs import route_parse
 
 pytestmark = pytest.mark.django_db
@@ -90,7 +91,8 @@ def test_total_cost_of_an_organisation_with_a_dash_and_unpriced_launches(
     }
 
 
-def test_underscores_stand_for_spaces_on_the_real_data(real_data, postgres, client, post, analysis_queue, work):
+@real_file_only
+def test_underscores_stand_for_spaces_on_the_real_data(launch_data, client, post, analysis_queue, work):
     job_id = post("/jobs/'total_cost_by_org-RVSN_USSR'").json()["id"]
     work(analysis_queue)
 

@@ -25,7 +25,7 @@ CHROMIUM_FLAGS = [
 
 
 @pytest.fixture
-def map_server(real_data, db, settings) -> Iterator[str]:
+def map_server(launch_data, db, settings) -> Iterator[str]:
     """A live server over the committed real data (the test's own transaction stays out of its way)."""
     thread = LiveServerThread("127.0.0.1", StaticFilesHandler, port=0)
     thread.daemon = True

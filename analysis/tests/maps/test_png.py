@@ -30,7 +30,7 @@ from analysis.maps.png import (
 pytestmark = pytest.mark.django_db
 
 
-def test_the_png_draws_coastlines_borders_and_coloured_markers(real_data, selection):
+def test_the_png_draws_coastlines_borders_and_coloured_markers(launch_data, selection):
     image = Image.open(io.BytesIO(launch_site_map(**selection()).files["png"])).convert("RGB")
     colours = {colour for _count, colour in image.getcolors(maxcolors=1 << 20)}
     assert (239, 233, 220) in colours  # land

@@ -9,12 +9,14 @@ from PIL import Image
 
 from analysis.maps.basemap import boundary_lines
 from analysis.maps.png import PNG_SIZE
+from conftest import real_file_only
 from missions.models import Launch
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_maps_page_shows_the_map_of_all_launches(client, real_data):
+@real_file_only
+def test_the_maps_page_shows_the_map_of_all_launches(client, launch_data):
     response = client.get("/maps/")
     assert response.status_code == 200
     page = response.content.decode()
@@ -24,7 +26,7 @@ def test_the_maps_page_shows_the_map_of_all_launches(client, real_data):
     assert '<option value="SpaceX">SpaceX</option>' in page
 
 
-def test_the_maps_page_filters_by_organisation_and_years(client, real_data):
+def test_the_maps_page_filters_by_organisation_and_years(client, launch_data):
     response = client.get("/maps/", {"organisation": "spacex", "year_from": "2015", "year_to": ""})
     page = response.content.decode()
     features = json.loads(re.search(r'id="launch-map-data" type="application/json">(.*?)</script>', page).group(1))
@@ -36,20 +38,20 @@ def test_the_maps_page_filters_by_organisation_and_years(client, real_data):
     assert '<option value="SpaceX" selected>SpaceX</option>' in page
 
 
-def test_the_maps_page_refuses_bad_filters_naming_the_field(client, real_data):
+def test_the_maps_page_refuses_bad_filters_naming_the_field(client, launch_data):
     response = client.get("/maps/", {"year_from": "soon"})
     assert response.status_code == 400
     assert "From year: Enter a whole number." in response.content.decode()
 
 
-def test_the_maps_page_says_when_nothing_matches(client, real_data):
+def test_the_maps_page_says_when_nothing_matches(client, launch_data):
     response = client.get("/maps/", {"year_from": "2100"})
     assert response.status_code == 200
     assert "No launches match the filters, so there is nothing to map." in response.content.decode()
     assert "launch-map-data" not in response.content.decode()
 
 
-def test_a_download_of_an_empty_map_is_not_found_in_the_error_shape(client, real_data):
+def test_a_download_of_an_empty_map_is_not_found_in_the_error_shape(client, launch_data):
     response = client.get("/maps/", {"year_from": "2100", "format": "geojson"})
     assert (response.status_code, response.json()) == (
         404,
@@ -57,7 +59,8 @@ def test_a_download_of_an_empty_map_is_not_found_in_the_error_shape(client, real
     )
 
 
-def test_the_maps_page_downloads_geojson_and_png(client, real_data):
+@real_file_only
+def test_the_maps_page_downloads_geojson_and_png(client, launch_data):
     geojson = client.get("/maps/", {"organisation": "SpaceX", "format": "geojson"})
     assert geojson["Content-Type"] == "application/geo+json"
     assert sum(f["properties"]["launches"] for f in json.loads(geojson.content)["features"]) == 100
@@ -66,7 +69,7 @@ def test_the_maps_page_downloads_geojson_and_png(client, real_data):
     assert Image.open(io.BytesIO(png.content)).size == PNG_SIZE
 
 
-def test_the_maps_page_refuses_unknown_downloads_and_filters(client, real_data):
+def test_the_maps_page_refuses_unknown_downloads_and_filters(client, launch_data):
     response = client.get("/maps/", {"format": "svg"})
     assert (response.status_code, response.json()["errors"]) == (400, {"format": ["Must be geojson or png."]})
     response = client.get("/maps/", {"format": "png", "organisation": "Acme"})
