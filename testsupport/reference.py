@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from missions.importer.formats import UTF8_CP1252
+
 COLUMNS = ["Organisation", "Location", "Date", "Detail", "Rocket_Status", "Price", "Mission_Status"]
 
 
@@ -29,6 +31,13 @@ def launch_frame(path: Path) -> pd.DataFrame:
     frame["launched_at"] = timed.fillna(day)
     frame["year"] = frame["launched_at"].dt.year
     return frame
+
+
+@cache
+def space_missions_frame(path: Path) -> pd.DataFrame:
+    """Maven's space_missions.csv, decoded line by line as UTF-8 or cp1252, without exact duplicates; price a number."""
+    frame = pd.read_csv(path, encoding=UTF8_CP1252, dtype=str, keep_default_na=False).drop_duplicates()
+    return frame.assign(price=pd.to_numeric(frame["Price"].str.replace(",", "", regex=False), errors="coerce"))
 
 
 def file_rows(path: Path) -> int:

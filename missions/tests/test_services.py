@@ -1,17 +1,16 @@
-"""The import and clear services end to end, checked against independent pandas computations on the real files."""
+"""The import and clear services end to end, checked against independent pandas computations on the files."""
 
 from decimal import Decimal
 from itertools import islice
-from pathlib import Path
 
-import pandas as pd
 import pytest
 from django.db.models import Count, Sum
 
 from missions import services
-from missions.importer.formats import UTF8_CP1252, LaunchFile, LaunchFileError
+from missions.importer.formats import LaunchFile, LaunchFileError
 from missions.models import DataVersion, ImportRun, ImportStatus, Launch, LaunchSite, Organisation, Pad, Rocket
 from missions.services import ImportFailed, launches_clear, launches_import
+from testsupport.reference import file_rows, launch_frame, launch_rows, space_missions_frame
 
 from .launch_files import (
     BAD_DATE,
@@ -29,23 +28,17 @@ from .launch_files import (
 pytestmark = pytest.mark.usefixtures("empty_launches")
 
 
-def kaggle_frame(path: Path) -> pd.DataFrame:
-    """The Kaggle file as pandas reads it, with the repeated row dropped (the index columns differ)."""
-    frame = pd.read_csv(path, thousands=",")
-    return frame.drop_duplicates(subset=[c for c in frame.columns if not c.startswith("Unnamed")])
+def test_import_matches_pandas(launch_file):
+    summary = launches_import(source=str(launch_file))
+    expected = launch_frame(launch_file)
 
-
-def test_import_matches_pandas_on_mission_launches(postgres, mission_launches_csv):
-    summary = launches_import(source=str(mission_launches_csv))
-    expected = kaggle_frame(mission_launches_csv)
-
-    assert summary.rows == 4324
-    assert (summary.created, summary.updated, summary.unchanged) == (len(expected), 0, 0) == (4323, 0, 0)
-    assert summary.duplicates == [{"line": 795, "duplicate_of": 794}]
+    assert summary.rows == file_rows(launch_file) == len(expected) + 1
+    assert (summary.created, summary.updated, summary.unchanged) == (len(expected), 0, 0)
+    assert len(summary.duplicates) == 1
     assert Launch.objects.count() == len(expected)
-    assert Organisation.objects.count() == expected["Organisation"].nunique() == 56
-    assert Pad.objects.count() == expected["Location"].nunique() == 137
-    priced = expected["Price"].dropna()
+    assert Organisation.objects.count() == expected["Organisation"].nunique()
+    assert Pad.objects.count() == expected["Location"].nunique()
+    priced = expected["price"].dropna()
     totals = Launch.objects.aggregate(priced=Count("price"), total=Sum("price"))
     assert totals["priced"] == len(priced)
     assert totals["total"] == sum(Decimal(str(value)) for value in priced)
@@ -55,12 +48,19 @@ def test_import_matches_pandas_on_mission_launches(postgres, mission_launches_cs
     assert active == (expected["Rocket_Status"] == "StatusActive").sum()
 
 
-def test_second_import_creates_and_updates_nothing(mission_launches_csv):
-    launches_import(source=str(mission_launches_csv))
-    version = DataVersion.objects.get().number
-    again = launches_import(source=str(mission_launches_csv))
+def test_the_real_file_holds_4323_launches_and_one_duplicate(mission_launches_csv):
+    summary = launches_import(source=str(mission_launches_csv))
 
-    assert (again.created, again.updated, again.unchanged) == (0, 0, 4323)
+    assert (summary.rows, summary.created, Organisation.objects.count(), Pad.objects.count()) == (4324, 4323, 56, 137)
+    assert summary.duplicates == [{"line": 795, "duplicate_of": 794}]
+
+
+def test_second_import_creates_and_updates_nothing(launch_file):
+    launches_import(source=str(launch_file))
+    version = DataVersion.objects.get().number
+    again = launches_import(source=str(launch_file))
+
+    assert (again.created, again.updated, again.unchanged) == (0, 0, len(launch_rows(launch_file)))
     assert DataVersion.objects.get().number == version  # nothing changed, so cached analyses stay valid
 
 
@@ -74,8 +74,7 @@ def test_space_corrected_holds_the_same_launches(mission_launches_csv, space_cor
 
 def test_space_missions_imports_with_its_mixed_encoding(space_missions_csv):
     summary = launches_import(source=str(space_missions_csv))
-    expected = pd.read_csv(space_missions_csv, encoding=UTF8_CP1252, thousands=",")
-    expected = expected.drop_duplicates()
+    expected = space_missions_frame(space_missions_csv)
 
     assert (summary.run.format, summary.run.encoding) == ("space_missions", "utf-8+cp1252")
     assert summary.created == len(expected) == 4629
@@ -83,7 +82,7 @@ def test_space_missions_imports_with_its_mixed_encoding(space_missions_csv):
     assert Organisation.objects.filter(name="Armée de l'Air").exists()
     assert Pad.objects.filter(location="VLS Pad, Alcântara Launch Center, Maranhão, Brazil").exists()
     assert Launch.objects.aggregate(total=Sum("price"))["total"] == sum(
-        Decimal(str(value)) for value in expected["Price"].dropna()
+        Decimal(str(value)) for value in expected["price"].dropna()
     )
 
 
@@ -129,10 +128,10 @@ def test_skip_invalid_imports_valid_rows_and_records_the_rejected_ones(tmp_path)
     assert [(row["line"], row["column"]) for row in run.rejected_rows] == [(3, "date"), (4, "mission_status")]
 
 
-def test_dry_run_reports_without_writing(mission_launches_csv):
-    summary = launches_import(source=str(mission_launches_csv), dry_run=True)
+def test_dry_run_reports_without_writing(launch_file):
+    summary = launches_import(source=str(launch_file), dry_run=True)
 
-    assert summary.created == 4323
+    assert summary.created == len(launch_rows(launch_file))
     assert Launch.objects.count() == Organisation.objects.count() == Pad.objects.count() == 0
     assert ImportRun.objects.get(pk=summary.run.pk).status == ImportStatus.DRY_RUN
 
@@ -176,15 +175,20 @@ def test_unreadable_files_fail_with_a_clear_message_and_change_nothing(tmp_path,
     assert database_snapshot() == before
 
 
-def test_clear_deletes_every_launch_and_reports_counts(mission_launches_csv):
-    launches_import(source=str(mission_launches_csv))
+def test_clear_deletes_every_launch_and_reports_counts(launch_file):
+    launches_import(source=str(launch_file))
     version = DataVersion.objects.get().number
     sites = LaunchSite.objects.count()
 
     deleted = launches_clear()
 
-    expected = kaggle_frame(mission_launches_csv)
-    rockets = expected["Detail"].str.split(" | ", n=1, regex=False).str[0].nunique()
-    assert deleted == {"launches": 4323, "organisations": 56, "rockets": rockets, "pads": 137, "sites": sites}
+    expected = launch_frame(launch_file)
+    assert deleted == {
+        "launches": len(expected),
+        "organisations": expected["Organisation"].nunique(),
+        "rockets": expected["rocket"].nunique(),
+        "pads": expected["Location"].nunique(),
+        "sites": sites,
+    }
     assert Launch.objects.count() == Organisation.objects.count() == Rocket.objects.count() == 0
     assert DataVersion.objects.get().number == version + 1
