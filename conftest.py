@@ -61,9 +61,9 @@ def shared_file(name: str) -> Path:
 
         try:
             return source_fetch(source=settings.LAUNCH_DATA_URL).path
-        except Exception as error:  # noqa: BLE001 - any failure means the dataset is not available here
-            pytest.skip(f"{path} is absent and the default dataset could not be downloaded: {error}")
-    pytest.skip(f"{path} is absent (the shared datasets sit beside the project in CI)")
+        except Exception:  # noqa: BLE001 - any failure means the dataset is not available here
+            pytest.skip(f"needs the real {name}: absent from {SHARED_DATA_DIR}; {settings.LAUNCH_DATA_URL} unreachable")
+    pytest.skip(f"needs the real {name}: absent from {SHARED_DATA_DIR} (set SHARED_DATA_DIR; CI has it)")
 
 
 @pytest.fixture(scope="session")
@@ -160,12 +160,18 @@ def empty_launches(db) -> None:
     launches_clear()
 
 
+@pytest.fixture(scope="session")
+def sample_launches_csv(tmp_path_factory) -> Path:
+    """The generated sample launch file, a few hundred launches with the real file's layout and quirks."""
+    return sample_csv(tmp_path_factory.mktemp("launches") / "sample_launches.csv")
+
+
 @pytest.fixture(scope="session", params=["sample", "real"])
-def launch_file(request, tmp_path_factory) -> Path:
+def launch_file(request) -> Path:
     """A file in the mission_launches.csv layout: the generated sample (everywhere), then the real file (slow)."""
     if request.param == "real":
         return shared_file("mission_launches.csv")
-    return sample_csv(tmp_path_factory.mktemp("launches") / "sample_launches.csv")
+    return request.getfixturevalue("sample_launches_csv")
 
 
 # For tests whose expected values are the real file's published figures rather than a pandas reading.

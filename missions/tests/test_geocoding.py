@@ -12,7 +12,7 @@ from geopy.distance import geodesic
 from geopy.exc import GeocoderTimedOut
 from geopy.extra.rate_limiter import RateLimiter
 
-from conftest import DATASETS, SHARED_DATA_DIR, shared_file
+from conftest import DATASETS, shared_file
 from missions.geocoding import Place, SiteGeocoder, site_coordinates_correct, sites_geocode
 from missions.importer.formats import open_launch_file
 from missions.importer.reading import read_launch_chunks
@@ -117,7 +117,7 @@ def dataset_locations() -> set[str]:
 
 
 def test_the_datasets_hold_the_160_location_strings_of_the_locations_table():
-    with (SHARED_DATA_DIR / "locations.tsv").open(encoding="utf-8", newline="") as handle:
+    with shared_file("locations.tsv").open(encoding="utf-8", newline="") as handle:
         listed = {row["location"] for row in csv.DictReader(handle, delimiter="\t")}
     assert len(listed) == 160
     assert dataset_locations() == listed
