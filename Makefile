@@ -31,7 +31,8 @@ migrate: venv ## Apply database migrations
 import: migrate ## Import the default dataset, or DATA=path/to/file.csv
 	$(BIN)/python manage.py import_launches $(DATA)
 
-run: import ## Install, migrate, import and serve on http://$(HOST):$(PORT)/
+run: migrate ## Install, migrate, import DATA or the default dataset unless already imported, serve on http://$(HOST):$(PORT)/
+	$(BIN)/python manage.py import_launches --if-changed $(DATA)
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 worker: venv ## Run an RQ worker for the analysis queues (needs REDIS_URL)

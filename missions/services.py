@@ -1,6 +1,7 @@
 """Writes to the launch records: importing launch files, clearing the data and versioning it."""
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 import pandas as pd
 from django.db import transaction
@@ -8,7 +9,7 @@ from django.db import transaction
 from .geocoding import sites_geocode
 from .importer.formats import LaunchFileError, RowError, open_launch_file
 from .importer.reading import read_launch_chunks
-from .importer.runs import ImportSummary, run_fail, run_file_note, run_finish, run_start
+from .importer.runs import ImportSummary, run_fail, run_file_note, run_finish, run_latest_succeeded, run_start
 from .importer.sources import source_fetch
 from .importer.writing import LaunchWriter
 from .models import DataVersion, ImportFormat, ImportRun, Launch, LaunchSite, Organisation, Pad, Rocket
@@ -24,6 +25,18 @@ class ImportFailed(Exception):
         super().__init__(message)
         self.errors = errors or []
         self.run = run
+
+
+class DefaultDatasetUnavailable(ImportFailed):
+    """The default dataset could not be fetched, and no launches are stored to fall back on."""
+
+
+@dataclass(frozen=True)
+class ImportKept:
+    """An import that kept the stored launches instead of reading its file, and why."""
+
+    launches: int
+    reason: str
 
 
 class _Rollback(Exception):
@@ -82,6 +95,30 @@ def launches_import(
         # Once the import has committed, locate the sites it added; sites that already have coordinates are skipped.
         transaction.on_commit(sites_geocode)
     return summary
+
+
+def launches_import_if_changed(*, source: str | None = None, **options) -> ImportSummary | ImportKept:
+    """Import a file unless the stored launches came from it; with no source, keep them if the default is unreachable.
+
+    "Came from it" means the latest successful import read a file of the same SHA-256 and the launches are still there.
+    """
+    try:
+        local = source_fetch(source=source)
+    except LaunchFileError as error:
+        stored = Launch.objects.count()
+        if source is not None:
+            raise ImportFailed(str(error)) from error
+        if not stored:
+            raise DefaultDatasetUnavailable(str(error)) from error
+        return ImportKept(launches=stored, reason=f"the default dataset could not be fetched ({error})")
+    latest, stored = run_latest_succeeded(), Launch.objects.count()
+    if stored and latest is not None and latest.sha256 == local.sha256:
+        return ImportKept(
+            launches=stored,
+            reason=f"{local.source} is unchanged since its import of {latest.finished_at:%Y-%m-%d %H:%M} "
+            f"(sha256 {local.sha256})",
+        )
+    return launches_import(source=source, **options)
 
 
 def launches_clear() -> dict[str, int]:

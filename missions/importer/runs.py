@@ -36,6 +36,11 @@ def run_file_note(*, run: ImportRun, local: LocalSource, launch_file: LaunchFile
     run.save(update_fields=["source", "sha256", "format", "encoding"])
 
 
+def run_latest_succeeded() -> ImportRun | None:
+    """The most recent import that wrote its file (dry runs and failures wrote nothing)."""
+    return ImportRun.objects.filter(status=ImportStatus.SUCCEEDED).order_by("-started_at", "-id").first()
+
+
 def run_fail(*, run: ImportRun, error: str) -> None:
     """Record an import that could not read its file."""
     run.status, run.error, run.finished_at = ImportStatus.FAILED, error, timezone.now()

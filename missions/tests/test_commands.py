@@ -1,7 +1,11 @@
 """The import_launches and clear_launches commands: their summaries, their errors and what they leave in the tables."""
 
+import hashlib
+import shutil
+import subprocess
 import sys
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -125,3 +129,104 @@ def test_clear_launches_without_yes_refuses_and_changes_nothing(tmp_path):
 
     assert str(refusal.value) == "This deletes all launch data; run again with --yes to confirm. Nothing was deleted."
     assert database_snapshot() == before
+
+
+@pytest.fixture
+def offline_default(settings, tmp_path) -> str:
+    """A default dataset that cannot be fetched: a URL on a loopback port where nothing listens."""
+    settings.LAUNCH_DATA_URL = "http://127.0.0.1:9/mission_launches.csv"
+    settings.LAUNCH_DATA_CACHE_DIR = tmp_path / "cache"
+    return settings.LAUNCH_DATA_URL
+
+
+def test_import_if_changed_skips_the_default_dataset_already_imported(settings, tmp_path):
+    path = write(tmp_path, "launches.csv", HEADER + GOOD + OTHER)
+    settings.LAUNCH_DATA_URL, settings.LAUNCH_DATA_SHA256 = str(path), ""
+    run("import_launches", "--if-changed")
+    before, runs = database_snapshot(), ImportRun.objects.count()
+
+    out, _ = run("import_launches", "--if-changed")
+
+    sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+    assert out.startswith(f"Kept the 2 launches stored: {path} is unchanged since its import of ")
+    assert out.endswith(f"(sha256 {sha256})\n")
+    assert (database_snapshot(), ImportRun.objects.count()) == (before, runs)
+
+
+def test_import_if_changed_imports_a_changed_file(tmp_path):
+    path = write(tmp_path, "launches.csv", HEADER + GOOD + OTHER)
+    run("import_launches", "--if-changed", str(path))
+    write(tmp_path, "launches.csv", HEADER + GOOD + OTHER + NEW)
+
+    out, _ = run("import_launches", "--if-changed", str(path))
+
+    assert "3 rows read" in out and "1 created, 0 updated, 2 unchanged" in out
+    assert Launch.objects.count() == 3
+
+
+def test_import_if_changed_imports_the_same_file_again_after_a_clear(tmp_path):
+    path = write(tmp_path, "launches.csv", HEADER + GOOD + OTHER)
+    run("import_launches", str(path))
+    run("clear_launches", "--yes")
+
+    out, _ = run("import_launches", "--if-changed", str(path))
+
+    assert "2 created" in out
+    assert Launch.objects.count() == 2
+
+
+def test_import_if_changed_of_a_file_imported_only_in_a_dry_run_imports_it(tmp_path):
+    path = write(tmp_path, "launches.csv", HEADER + GOOD + OTHER)
+    run("import_launches", "--dry-run", str(path))
+    run("import_launches", str(write(tmp_path, "other.csv", HEADER + NEW)))
+
+    out, _ = run("import_launches", "--if-changed", str(path))
+
+    assert "2 created" in out
+    assert Launch.objects.count() == 3
+
+
+def test_an_offline_start_keeps_and_serves_the_stored_launches(tmp_path, offline_default):
+    run("import_launches", str(write(tmp_path, "launches.csv", HEADER + GOOD + OTHER)))
+    before, runs = database_snapshot(), ImportRun.objects.count()
+
+    out, _ = run("import_launches", "--if-changed")
+
+    assert out.startswith(f"Kept the 2 launches stored: the default dataset could not be fetched ({offline_default}")
+    assert (database_snapshot(), ImportRun.objects.count()) == (before, runs)
+
+
+def test_an_offline_start_with_nothing_stored_says_how_to_import_a_file(offline_default):
+    with pytest.raises(CommandError) as failure:
+        run("import_launches", "--if-changed")
+
+    first, hint = str(failure.value).split("\n")
+    assert first.startswith(f"{offline_default}: could not download")
+    assert hint == (
+        "No launches are stored yet. Import a local file instead: `make run DATA=path/to/mission_launches.csv` "
+        "(or `manage.py import_launches path/to/file.csv`), or set LAUNCH_DATA_URL to a local path."
+    )
+    assert Launch.objects.count() == 0
+
+
+def test_an_unreachable_source_given_explicitly_is_an_error_even_with_launches_stored(tmp_path, offline_default):
+    run("import_launches", str(write(tmp_path, "launches.csv", HEADER + GOOD)))
+
+    with pytest.raises(CommandError, match="could not download"):
+        run("import_launches", "--if-changed", offline_default)
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+def test_make_run_imports_only_if_changed_then_serves():
+    commands = subprocess.run(
+        ["make", "-n", "run", "DATA=launches.csv", "BIN=.venv/bin"],
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+
+    assert commands[-2:] == [
+        ".venv/bin/python manage.py import_launches --if-changed launches.csv",
+        ".venv/bin/python manage.py runserver 127.0.0.1:8000",
+    ]
