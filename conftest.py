@@ -212,7 +212,6 @@ def _throttle_history_cleared() -> None:
     caches["api"].clear()
 
 
-HEADER = ",Unnamed: 0,Organisation,Location,Date,Detail,Rocket_Status,Price,Mission_Status\n"
 # Organisation, Location, Date, Detail, Rocket_Status, Price, Mission_Status: SpaceX with one unpriced launch,
 # and two organisations whose names contain "-".
 FEW_LAUNCHES = [
@@ -264,22 +263,12 @@ FEW_LAUNCHES = [
 ]
 
 
-def launch_csv(path: Path, rows: list[tuple[str, ...]]) -> Path:
-    """Write launches in the Kaggle mission_launches.csv layout."""
-    lines = [HEADER]
-    for index, row in enumerate(rows):
-        fields = [str(index), str(index), *row]
-        lines.append(",".join(f'"{field}"' if "," in field else field for field in fields) + "\n")
-    path.write_text("".join(lines), encoding="utf-8")
-    return path
-
-
 @pytest.fixture
 def few_launches(empty_launches, tmp_path: Path) -> Path:
     """Only five launches, of SpaceX, OKB-586 and i-Space (the session's real data is cleared for the test)."""
     from missions.services import launches_import
 
-    path = launch_csv(tmp_path / "few.csv", FEW_LAUNCHES)
+    path = sample_csv(tmp_path / "few.csv", FEW_LAUNCHES)
     launches_import(source=str(path))
     return path
 

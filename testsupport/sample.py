@@ -10,6 +10,7 @@ four mission outcomes, and the source site's mojibake.
 import csv
 import io
 import random
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -116,8 +117,8 @@ def sample_rows(count: int = SAMPLE_ROWS, *, seed: int = 1957) -> list[list[str]
     return rows
 
 
-def sample_csv(path: Path, rows: list[list[str]] | None = None) -> Path:
-    """Write the sample launches as the Kaggle file is written: CRLF, and no line ending after the last row."""
+def sample_csv(path: Path, rows: Sequence[Sequence[str]] | None = None) -> Path:
+    """Write the sample launches, or the given ones, as the Kaggle file is written: CRLF, no final line ending."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(HEADER)

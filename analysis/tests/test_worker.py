@@ -18,7 +18,7 @@ from rq.registry import FailedJobRegistry
 from analysis import services
 from analysis.models import Job, JobStatus
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.redis, pytest.mark.postgres]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.redis, pytest.mark.postgres, pytest.mark.slow]
 
 WORKER = [sys.executable, "manage.py", "rqworker", "analysis", "default"]
 

@@ -16,7 +16,7 @@ from config.tests.conftest import ENTRYPOINT, REPO_DIR, stop_process
 from config.tests.worker_jobs import marker_job
 from conftest import free_port, wait_until
 
-pytestmark = [pytest.mark.postgres, pytest.mark.redis]
+pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.slow]
 
 
 def http_get(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:

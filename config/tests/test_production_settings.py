@@ -4,7 +4,12 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from config.tests.conftest import REPO_DIR
+
+# Each test starts a Python process of its own.
+pytestmark = pytest.mark.slow
 
 
 def run_python(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:

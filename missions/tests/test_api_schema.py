@@ -23,6 +23,7 @@ def connection_kept_open():
     request_finished.connect(close_old_connections)
 
 
+@pytest.mark.slow  # hundreds of generated requests
 def test_api_answers_every_generated_request_within_its_schema(launch_data, db, settings, connection_kept_open):
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": None, "user": None}}
     # Called in-process through the WSGI application, inside the test's transaction.

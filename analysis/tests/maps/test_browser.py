@@ -9,7 +9,11 @@ from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.test.testcases import LiveServerThread
 
 from analysis.maps.build import launch_site_stats
+from conftest import real_file_only
 from missions.selectors import ALL_LAUNCHES
+
+# The real file's sites, in a browser started per module.
+pytestmark = [real_file_only, pytest.mark.browser, pytest.mark.slow]
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
