@@ -9,6 +9,7 @@ from missions.importer.cleaning import CANONICAL_COLUMNS, chunk_clean
 from missions.importer.formats import RowError
 from missions.models import ImportFormat, Launch, Pad
 from missions.services import ImportFailed, launches_import
+from testsupport.reference import launch_frame
 
 from ..launch_files import GOOD, HEADER, NEW, write
 
@@ -29,6 +30,29 @@ def test_import_parses_dates_prices_and_details_as_the_data_readme_describes(emp
     assert Launch.objects.filter(price__isnull=True).count() == 4323 - 963  # blank prices are null, never 0
     pad = Pad.objects.select_related("site").get(location="LC-39A, Kennedy Space Center, Florida, USA")
     assert (pad.name, pad.site.name, pad.region, pad.country) == ("LC-39A", "Kennedy Space Center", "Florida", "USA")
+
+
+def test_import_parses_dates_prices_and_details_as_pandas_reads_them(empty_launches, launch_file):
+    launches_import(source=str(launch_file))
+    frame = launch_frame(launch_file)
+
+    stored = Launch.objects.values_list("launched_at", "time_precision", "rocket__name", "mission", "price")
+    expected = zip(
+        frame["launched_at"].dt.to_pydatetime(),
+        frame["Date"].str.endswith(" UTC").map({True: "minute", False: "day"}),
+        frame["rocket"],
+        frame["mission"],
+        frame["price"].map(lambda price: None if pd.isna(price) else Decimal(f"{price:.2f}")),
+        strict=True,
+    )
+
+    def order(row: tuple) -> tuple:
+        return row[0], row[2], row[3]
+
+    assert sorted(stored, key=order) == sorted(expected, key=order)
+    # The file holds what this checks: both precisions, prices with a thousands separator, and blank prices.
+    assert {row[1] for row in stored} == {"minute", "day"}
+    assert frame["Price"].str.contains(",").any() and frame["price"].isna().any()
 
 
 def test_a_year_outside_the_space_age_is_rejected(empty_launches, tmp_path):
