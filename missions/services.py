@@ -110,7 +110,7 @@ def launches_import_if_changed(*, source: str | None = None, **options) -> Impor
             raise ImportFailed(str(error)) from error
         if not stored:
             raise DefaultDatasetUnavailable(str(error)) from error
-        return ImportKept(launches=stored, reason=f"the default dataset could not be fetched ({error})")
+        return ImportKept(launches=stored, reason=f"the default dataset is unavailable ({error})")
     latest, stored = run_latest_succeeded(), Launch.objects.count()
     if stored and latest is not None and latest.sha256 == local.sha256:
         return ImportKept(

@@ -192,7 +192,7 @@ def test_an_offline_start_keeps_and_serves_the_stored_launches(tmp_path, offline
 
     out, _ = run("import_launches", "--if-changed")
 
-    assert out.startswith(f"Kept the 2 launches stored: the default dataset could not be fetched ({offline_default}")
+    assert out.startswith(f"Kept the 2 launches stored: the default dataset is unavailable ({offline_default}")
     assert (database_snapshot(), ImportRun.objects.count()) == (before, runs)
 
 
