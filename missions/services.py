@@ -105,9 +105,9 @@ def launches_import_if_changed(*, source: str | None = None, **options) -> Impor
     try:
         local = source_fetch(source=source)
     except LaunchFileError as error:
-        stored = Launch.objects.count()
         if source is not None:
             raise ImportFailed(str(error)) from error
+        stored = Launch.objects.count()
         if not stored:
             raise DefaultDatasetUnavailable(str(error)) from error
         return ImportKept(launches=stored, reason=f"the default dataset is unavailable ({error})")
