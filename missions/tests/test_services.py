@@ -11,6 +11,7 @@ from missions.importer.formats import LaunchFile, LaunchFileError
 from missions.models import DataVersion, ImportRun, ImportStatus, Launch, LaunchSite, Organisation, Pad, Rocket
 from missions.services import ImportFailed, launches_clear, launches_import
 from testsupport.reference import file_rows, launch_frame, launch_rows, space_missions_frame
+from testsupport.sample import sample_csv
 
 from .launch_files import (
     BAD_DATE,
@@ -86,18 +87,19 @@ def test_space_missions_imports_with_its_mixed_encoding(space_missions_csv):
     )
 
 
-def test_changed_row_updates_its_launch_in_place(tmp_path, mission_launches_csv):
-    launches_import(source=str(mission_launches_csv))
-    launch = Launch.objects.get(mission="Starlink V1 L9 & BlackSky")
-    changed = tmp_path / "changed.csv"
-    text = mission_launches_csv.read_text(encoding="utf-8")
-    changed.write_text(text.replace("BlackSky,StatusActive,50.0,Success", "BlackSky,StatusActive,62.5,Failure"))
+def test_changed_row_updates_its_launch_in_place(tmp_path, launch_file):
+    launches_import(source=str(launch_file))
+    newest = launch_frame(launch_file).iloc[0]
+    launch = Launch.objects.get(mission=newest["mission"], launched_at=newest["launched_at"].to_pydatetime())
+    rows = launch_rows(launch_file).values.tolist()
+    outcome = "Failure" if rows[0][6] != "Failure" else "Success"
+    rows[0][5:7] = ["62.5", outcome]  # Price and Mission_Status
 
-    summary = launches_import(source=str(changed))
+    summary = launches_import(source=str(sample_csv(tmp_path / "changed.csv", rows)))
 
-    assert (summary.created, summary.updated, summary.unchanged) == (0, 1, 4322)
+    assert (summary.created, summary.updated, summary.unchanged) == (0, 1, len(rows) - 1)
     launch.refresh_from_db()
-    assert (launch.price, launch.mission_status) == (Decimal("62.50"), "Failure")
+    assert (launch.price, launch.mission_status) == (Decimal("62.50"), outcome)
 
 
 def test_invalid_row_rejects_the_whole_file_and_names_line_and_column(tmp_path):

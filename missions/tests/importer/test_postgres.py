@@ -11,6 +11,7 @@ from missions.importer.postgres import BlockReader, csv_bytes, launches_copy
 from missions.importer.writing import launches_stored
 from missions.models import Launch
 from missions.services import launches_import
+from testsupport.reference import launch_rows
 
 from ..launch_files import GOOD, GOOD_FAILED, HEADER, JIUQUAN, NEW, OTHER, write
 
@@ -50,15 +51,15 @@ def test_csv_for_copy_has_no_header_quotes_where_needed_and_writes_utc_times_wit
 
 
 @pytest.mark.usefixtures("empty_launches", "postgres")
-def test_a_load_into_an_empty_table_restores_its_indexes_and_constraints(mission_launches_csv):
+def test_a_load_into_an_empty_table_restores_its_indexes_and_constraints(launch_file):
     with connection.cursor() as cursor:
         before = connection.introspection.get_constraints(cursor, "missions_launch")
 
-    summary = launches_import(source=str(mission_launches_csv))
+    summary = launches_import(source=str(launch_file))
 
     with connection.cursor() as cursor:
         after = connection.introspection.get_constraints(cursor, "missions_launch")
-    assert summary.created == Launch.objects.count() == 4323
+    assert summary.created == Launch.objects.count() == len(launch_rows(launch_file))
     assert after == before
 
 
@@ -73,13 +74,13 @@ def test_an_error_making_the_copy_blocks_is_raised_as_it_is():
 
 
 @pytest.mark.usefixtures("empty_launches", "postgres")
-def test_the_stored_launches_come_through_copy_as_the_orm_reads_them(mission_launches_csv):
-    launches_import(source=str(mission_launches_csv))
+def test_the_stored_launches_come_through_copy_as_the_orm_reads_them(launch_file):
+    launches_import(source=str(launch_file))
 
     copied = launches_stored().astype(object).sort_values("id")
     read = launches_stored(Launch.objects.all()).astype(object).sort_values("id")
 
-    assert len(copied) == 4323
+    assert len(copied) == len(launch_rows(launch_file))
     pd.testing.assert_frame_equal(copied, read)
 
 
