@@ -301,7 +301,7 @@ def test_an_import_locates_the_sites_it_creates_once_committed(
 
 
 @pytest.mark.usefixtures("empty_launches")
-def test_a_dry_run_import_locates_nothing(network_off, space_missions_csv, django_capture_on_commit_callbacks):
+def test_a_dry_run_import_locates_nothing(network_off, sample_launches_csv, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        launches_import(source=str(space_missions_csv), dry_run=True)
+        launches_import(source=str(sample_launches_csv), dry_run=True)
     assert callbacks == []
