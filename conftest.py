@@ -265,7 +265,7 @@ FEW_LAUNCHES = [
 
 @pytest.fixture
 def few_launches(empty_launches, tmp_path: Path) -> Path:
-    """Only five launches, of SpaceX, OKB-586 and i-Space (the session's real data is cleared for the test)."""
+    """Only five launches, of SpaceX, OKB-586 and i-Space (the session's imported data is cleared for the test)."""
     from missions.services import launches_import
 
     path = sample_csv(tmp_path / "few.csv", FEW_LAUNCHES)
