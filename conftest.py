@@ -6,6 +6,7 @@ import socket
 import subprocess
 import time
 from collections.abc import Callable, Iterator
+from functools import cache
 from pathlib import Path
 
 import django_rq
@@ -49,6 +50,17 @@ def need_service(name: str, reason: str) -> None:
     pytest.skip(reason)
 
 
+@cache
+def default_dataset_download() -> Path | None:
+    """The default dataset, downloaded at most once a session (offline, each try would wait); None if that fails."""
+    from missions.importer.sources import source_fetch
+
+    try:
+        return source_fetch(source=settings.LAUNCH_DATA_URL).path
+    except Exception:  # noqa: BLE001 - any failure means the dataset is not available here
+        return None
+
+
 def shared_file(name: str) -> Path:
     """A file of the shared datasets: present in CI, fetched or skipped elsewhere."""
     path = SHARED_DATA_DIR / name
@@ -57,12 +69,9 @@ def shared_file(name: str) -> Path:
     if os.environ.get("CI"):
         pytest.fail(f"{path} is missing: CI must run beside ../shared/data")
     if name == "mission_launches.csv":
-        from missions.importer.sources import source_fetch
-
-        try:
-            return source_fetch(source=settings.LAUNCH_DATA_URL).path
-        except Exception:  # noqa: BLE001 - any failure means the dataset is not available here
-            pytest.skip(f"needs the real {name}: absent from {SHARED_DATA_DIR}; {settings.LAUNCH_DATA_URL} unreachable")
+        if downloaded := default_dataset_download():
+            return downloaded
+        pytest.skip(f"needs the real {name}: absent from {SHARED_DATA_DIR}; {settings.LAUNCH_DATA_URL} unreachable")
     pytest.skip(f"needs the real {name}: absent from {SHARED_DATA_DIR} (set SHARED_DATA_DIR; CI has it)")
 
 
