@@ -219,7 +219,7 @@ def test_an_unreachable_source_given_explicitly_is_an_error_even_with_launches_s
 @pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
 def test_make_run_imports_only_if_changed_then_serves():
     commands = subprocess.run(
-        ["make", "-n", "run", "DATA=launches.csv", "BIN=.venv/bin"],
+        ["make", "--no-print-directory", "-n", "run", "DATA=launches.csv", "BIN=.venv/bin"],
         cwd=Path(__file__).resolve().parents[2],
         capture_output=True,
         text=True,
