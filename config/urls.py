@@ -4,7 +4,11 @@ from django.contrib import admin
 from django.urls import include, path
 
 from config.api import router
+from core.signin import ThrottledAdminLoginForm
 from core.views import RedocView, SchemaView, SwaggerView, TokenView
+
+# Password guessing on the admin is limited like the API's token exchange.
+admin.site.login_form = ThrottledAdminLoginForm
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -3,6 +3,8 @@
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.authtoken.views import ObtainAuthToken
 
+from core.throttling import LoginClientThrottle, LoginUsernameThrottle
+
 
 class SchemaView(SpectacularAPIView):
     """The OpenAPI 3 schema of the API: YAML, or JSON with ?format=json."""
@@ -18,3 +20,6 @@ class RedocView(SpectacularRedocView):
 
 class TokenView(ObtainAuthToken):
     """Exchange a username and password for the API token to send as 'Authorization: Token <key>'."""
+
+    # Password guessing is limited per client address and per username, whichever runs out first.
+    throttle_classes = (LoginClientThrottle, LoginUsernameThrottle)

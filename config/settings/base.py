@@ -175,10 +175,14 @@ LOGGING = {
 }
 
 # REST API: token and session authentication, public reads, staff-only writes, one JSON error shape.
-# Throttle rates such as "100/minute" ("none" turns a throttle off); counted per web process in the "throttle" cache.
+# Throttle rates such as "100/minute" ("none" turns a throttle off); counted in the "throttle" cache, in Redis when
+# REDIS_URL is set. Sign-in attempts (API token and admin) are limited per client address and per username.
 API_THROTTLE_ANON = os.environ.get("API_THROTTLE_ANON", "100/minute")
 API_THROTTLE_USER = os.environ.get("API_THROTTLE_USER", "1000/minute")
 API_THROTTLE_JOB_SUBMIT = os.environ.get("API_THROTTLE_JOB_SUBMIT", "60/minute")
+API_THROTTLE_LOGIN = os.environ.get("API_THROTTLE_LOGIN", "10/minute")
+# Proxies in front of the web server that append the client's address to X-Forwarded-For; 0 ignores the header.
+NUM_PROXIES = int(os.environ.get("NUM_PROXIES", "0"))
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
@@ -193,7 +197,9 @@ REST_FRAMEWORK = {
         "anon": throttle_rate(API_THROTTLE_ANON),
         "user": throttle_rate(API_THROTTLE_USER),
         "job_submit": throttle_rate(API_THROTTLE_JOB_SUBMIT),
+        "login": throttle_rate(API_THROTTLE_LOGIN),
     },
+    "NUM_PROXIES": NUM_PROXIES,
     "DEFAULT_PAGINATION_CLASS": "core.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_RENDERER_CLASSES": [
@@ -203,16 +209,34 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.errors.api_exception_handler",
 }
-CACHES = {
+# In-process caches: each web process keeps its own request history and answers (the embedded default).
+LOCAL_CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
     "throttle": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "throttle"},
-    # API answers keyed by the data version (each web process keeps its own).
+    # API answers keyed by the data version.
     "api": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "api",
         "OPTIONS": {"MAX_ENTRIES": 2000},
     },
 }
+
+
+def shared_caches(redis_url: str) -> dict:
+    """Throttle counters and API answers in Redis, shared by every web process and pod; the rest stays local.
+
+    A Redis that does not answer costs at most a second per request; the backend then counts and caches nothing.
+    """
+    options = {"socket_connect_timeout": 1, "socket_timeout": 1}
+    backend = "core.cache_backends.TolerantRedisCache"
+    return {
+        **LOCAL_CACHES,
+        "throttle": {"BACKEND": backend, "LOCATION": redis_url, "KEY_PREFIX": "sma:throttle", "OPTIONS": options},
+        "api": {"BACKEND": backend, "LOCATION": redis_url, "KEY_PREFIX": "sma:api", "OPTIONS": options},
+    }
+
+
+CACHES = shared_caches(REDIS_URL) if REDIS_URL else LOCAL_CACHES
 # Seconds a JSON answer of the launch data API may be served from the cache; 0 turns the cache off.
 API_CACHE_SECONDS = int(os.environ.get("API_CACHE_SECONDS", "300"))
 SPECTACULAR_SETTINGS = {

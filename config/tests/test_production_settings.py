@@ -78,3 +78,15 @@ def test_logs_are_one_json_object_per_line_on_stdout(production_env):
     (record,) = [json.loads(line) for line in result.stdout.splitlines()]
     assert record.keys() == {"time", "level", "logger", "message", "process"}
     assert (record["level"], record["logger"], record["message"]) == ("WARNING", "missions", "imported 4323 rows")
+
+
+def test_throttles_and_answers_are_kept_in_redis_when_it_is_configured(production_env):
+    show = (
+        "from django.conf import settings as s; import json;"
+        " print(json.dumps([s.CACHES[n]['BACKEND'] for n in ('throttle', 'api')]))"
+    )
+    command = f"import django; django.setup(); {show}"
+    shared = run_python("-c", command, env={**production_env, "REDIS_URL": "redis://redis:6379/0"})
+    assert json.loads(shared.stdout) == ["core.cache_backends.TolerantRedisCache"] * 2
+    local = run_python("-c", command, env={**production_env, "REDIS_URL": ""})
+    assert json.loads(local.stdout) == ["django.core.cache.backends.locmem.LocMemCache"] * 2
