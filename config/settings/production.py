@@ -11,6 +11,9 @@ from .base import env_bool
 
 if not SECRET_KEY:  # noqa: F405
     raise ImproperlyConfigured("SECRET_KEY must be set in the environment for the production settings.")
+# The placeholders of k8s/secrets.env.example: a key anyone can read signs nothing.
+if SECRET_KEY.startswith("replace-me"):  # noqa: F405
+    raise ImproperlyConfigured("SECRET_KEY is the example value: set a long random string of your own.")
 
 DEBUG = env_bool("DEBUG", False)
 

@@ -1,8 +1,10 @@
 """The Dockerfile, compose file and Kubernetes manifests, checked offline by the tools that deploy and lint them."""
 
+import base64
 import json
 import os
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -37,10 +39,21 @@ def compose_config() -> dict:
     return json.loads(result.stdout)
 
 
+OPERATOR_SECRETS = {
+    "SECRET_KEY": "an-operators-own-long-random-secret-key-0123456789",
+    "POSTGRES_PASSWORD": "operators-password",
+    "DATABASE_URL": "postgres://sma:operators-password@postgres:5432/sma",
+    "REDIS_URL": "redis://redis:6379/0",
+}
+
+
 @pytest.fixture(scope="module")
 def rendered_manifests(tmp_path_factory) -> Path:
-    """The kustomization rendered by kubectl's built-in kustomize."""
-    result = run(BIN_DIR / "kubectl", "kustomize", K8S_DIR)
+    """The kustomization rendered by kubectl's built-in kustomize, with the secrets.env an operator writes."""
+    manifests = tmp_path_factory.mktemp("k8s-source") / "k8s"
+    shutil.copytree(K8S_DIR, manifests, ignore=shutil.ignore_patterns("secrets.env"))
+    (manifests / "secrets.env").write_text("".join(f"{key}={value}\n" for key, value in OPERATOR_SECRETS.items()))
+    result = run(BIN_DIR / "kubectl", "kustomize", manifests)
     assert result.returncode == 0, result.stderr
     path = tmp_path_factory.mktemp("k8s") / "rendered.yaml"
     path.write_text(result.stdout)
@@ -163,6 +176,8 @@ def test_rendered_resources(resources):
         ("Job", "import"),
         ("Job", "migrate"),
         ("Namespace", "space-mission-analysis"),
+        ("NetworkPolicy", "postgres-clients"),
+        ("NetworkPolicy", "redis-clients"),
         ("PersistentVolumeClaim", "media"),
         ("PodDisruptionBudget", "web"),
         ("Secret", "sma-secrets"),
@@ -239,5 +254,56 @@ def test_postgres_keeps_its_data_on_a_persistent_volume_claim(resources):
     assert claim["spec"]["resources"]["requests"]["storage"] == "10Gi"
     mounts = postgres["template"]["spec"]["containers"][0]["volumeMounts"]
     assert {"name": claim["metadata"]["name"], "mountPath": "/var/lib/postgresql/data"} in mounts
-    secret = resources[("Secret", "sma-secrets")]["stringData"]
-    assert secret["DATABASE_URL"] == f"postgres://sma:{secret['POSTGRES_PASSWORD']}@postgres:5432/sma"
+
+
+def test_the_secret_holds_the_operators_values_and_never_the_example(resources, tmp_path):
+    secret = resources[("Secret", "sma-secrets")]["data"]
+    assert {key: base64.b64decode(value).decode() for key, value in secret.items()} == OPERATOR_SECRETS
+    # Without the operator's secrets.env the kustomization does not build at all.
+    manifests = tmp_path / "k8s"
+    shutil.copytree(K8S_DIR, manifests, ignore=shutil.ignore_patterns("secrets.env"))
+    result = run(BIN_DIR / "kubectl", "kustomize", manifests)
+    assert result.returncode != 0
+    assert "secrets.env" in result.stderr
+    example = dict(
+        line.split("=", 1) for line in (K8S_DIR / "secrets.env.example").read_text().splitlines() if "=" in line
+    )
+    assert example["DATABASE_URL"] == f"postgres://sma:{example['POSTGRES_PASSWORD']}@postgres:5432/sma"
+
+
+def test_only_the_applications_pods_reach_postgres_and_redis(resources):
+    allowed = {}
+    for name, port in (("postgres-clients", 5432), ("redis-clients", 6379)):
+        policy = resources[("NetworkPolicy", name)]["spec"]
+        assert policy["policyTypes"] == ["Ingress"]
+        ((rule,),) = [[rule] for rule in policy["ingress"]]
+        assert rule["ports"] == [{"port": port, "protocol": "TCP"}]
+        ((source,),) = [rule["from"]]
+        expressions = {item["key"]: item for item in source["podSelector"]["matchExpressions"]}
+        assert expressions["app.kubernetes.io/name"]["values"] == ["space-mission-analysis"]
+        allowed[policy["podSelector"]["matchLabels"]["app.kubernetes.io/name"]] = set(
+            expressions["app.kubernetes.io/component"]["values"]
+        )
+    assert allowed == {
+        "postgres": {"web", "worker", "migrate", "import", "reconcile-jobs"},
+        "redis": {"web", "worker", "reconcile-jobs"},
+    }
+    # Each allowed component is a pod template of the application, and the selected pods are the services' own.
+    templates = {
+        doc["spec"]["template"]["metadata"]["labels"].get("app.kubernetes.io/component")
+        for (kind, _), doc in resources.items()
+        if kind in {"Deployment", "Job"}
+    } | {
+        resources[("CronJob", "reconcile-jobs")]["spec"]["jobTemplate"]["spec"]["template"]["metadata"]["labels"][
+            "app.kubernetes.io/component"
+        ]
+    }
+    assert allowed["postgres"] <= templates
+    assert (
+        resources[("StatefulSet", "postgres")]["spec"]["template"]["metadata"]["labels"]["app.kubernetes.io/name"]
+        == "postgres"
+    )
+    assert (
+        resources[("Deployment", "redis")]["spec"]["template"]["metadata"]["labels"]["app.kubernetes.io/name"]
+        == "redis"
+    )

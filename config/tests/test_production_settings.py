@@ -29,6 +29,17 @@ def test_refuses_to_start_without_a_secret_key(production_env):
     assert "ImproperlyConfigured: SECRET_KEY must be set in the environment" in result.stderr
 
 
+def test_refuses_to_start_with_the_example_secret_key(production_env):
+    example = next(
+        line.split("=", 1)[1]
+        for line in (REPO_DIR / "k8s" / "secrets.env.example").read_text().splitlines()
+        if line.startswith("SECRET_KEY=")
+    )
+    result = run_python("manage.py", "check", env={**production_env, "SECRET_KEY": example})
+    assert result.returncode == 1
+    assert "ImproperlyConfigured: SECRET_KEY is the example value" in result.stderr
+
+
 def test_https_and_cookie_settings_follow_the_environment(production_env):
     show = (
         "from django.conf import settings as s; import json; print(json.dumps([s.DEBUG, s.SECURE_SSL_REDIRECT,"
