@@ -4,11 +4,14 @@ import logging
 from collections.abc import Callable
 
 import django_rq
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from config.database import statement_deadline
 
 OK = "ok"
 logger = logging.getLogger(__name__)
@@ -58,11 +61,16 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @never_cache
 @require_GET
 def readyz(request: HttpRequest) -> JsonResponse:
-    """Readiness: database and Redis reachable and every migration applied; 503 naming what is not."""
+    """Readiness: database and Redis reachable and every migration applied; 503 naming what is not.
+
+    Each database statement gets READYZ_TIMEOUT seconds, inside the probe's own timeout, so that a frozen database
+    is reported as not ready rather than holding the probe (and a server thread) until the kubelet gives up.
+    """
     checks = {}
     for name, check in READINESS_CHECKS.items():
         try:
-            checks[name] = check()
+            with statement_deadline(settings.READYZ_TIMEOUT):
+                checks[name] = check()
         except Exception as error:  # noqa: BLE001 - any failure of a dependency means "not ready", reported by name
             # The endpoint is public: the response names the failure, the log keeps the details.
             logger.warning("readiness check %s failed", name, exc_info=True)

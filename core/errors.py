@@ -1,5 +1,6 @@
 """One JSON error shape for every API error: ``{"detail": "...", "errors": {"field": ["reason", ...]}}``."""
 
+import sys
 from typing import Any
 
 from django.http import HttpRequest, JsonResponse
@@ -7,6 +8,8 @@ from rest_framework import exceptions, serializers
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
+
+from config.database import database_unavailable, unavailable
 
 INVALID_INPUT = "Invalid input."
 # Renderers that can show an error body; any other accepted format (CSV, GeoJSON...) answers errors in JSON.
@@ -66,7 +69,9 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> JsonR
 
 
 def server_error(request: HttpRequest) -> JsonResponse:
-    """500 in the API's error shape, without internals."""
+    """500 in the API's error shape, without internals; 503 when the database did not answer (in a middleware)."""
+    if database_unavailable(sys.exception()):
+        return unavailable()
     return JsonResponse(error_body("Server error."), status=500)
 
 

@@ -9,6 +9,7 @@ command="${1:-web}"
 case "$command" in
   web) exec gunicorn --config docker/gunicorn.conf.py "$@" ;;
   worker) exec python manage.py rqworker analysis default "$@" ;;
-  release) python manage.py migrate --noinput && exec python manage.py import_launches "$@" ;;
+  # Migrations may rewrite large tables: no statement timeout for them.
+  release) DB_STATEMENT_TIMEOUT=0 python manage.py migrate --noinput && exec python manage.py import_launches "$@" ;;
   *) exec "$command" "$@" ;;
 esac

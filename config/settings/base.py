@@ -57,6 +57,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "config.health.HealthCheckMiddleware",  # first: probes bypass host checks and the HTTPS redirect
+    "config.database.DatabaseDeadlineMiddleware",  # every statement of a request has a deadline; 503 past it
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -97,6 +98,21 @@ DATABASES = {
 }
 if not os.environ.get("DATABASE_URL"):
     DATABASES["default"]["ENGINE"] = "config.sqlite"
+# Seconds to wait for PostgreSQL: to connect, and for each statement (0: no limit). Web requests also stop waiting
+# for a frozen server a second past the statement timeout (config.database); imports set their own timeout.
+DB_CONNECT_TIMEOUT = int(os.environ.get("DB_CONNECT_TIMEOUT", "5"))
+DB_STATEMENT_TIMEOUT = float(os.environ.get("DB_STATEMENT_TIMEOUT", "10"))
+# /readyz answers within this many seconds, inside the readiness probe's timeout (k8s/web.yaml: 5).
+READYZ_TIMEOUT = float(os.environ.get("READYZ_TIMEOUT", "3"))
+IMPORT_STATEMENT_TIMEOUT = float(os.environ.get("IMPORT_STATEMENT_TIMEOUT", "0"))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend, whose health check of a reused connection cannot hang on a frozen server.
+    DATABASES["default"]["ENGINE"] = "config.postgresql"
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["connect_timeout"] = DB_CONNECT_TIMEOUT
+    _options["options"] = (
+        f"{_options.get('options', '')} -c statement_timeout={int(DB_STATEMENT_TIMEOUT * 1000)}".strip()
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

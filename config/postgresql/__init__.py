@@ -1,0 +1,1 @@
+"""PostgreSQL whose connection health check cannot hang on a frozen server."""
