@@ -3,18 +3,18 @@
 from django.conf import settings
 from django.db.backends.postgresql import base
 
-from config.database import GRACE_SECONDS, socket_deadline
+from config.database import socket_deadline
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
-    """PostgreSQL whose ``SELECT 1`` health check gives up, and so reconnects, after the statement timeout.
+    """PostgreSQL whose ``SELECT 1`` health check gives up, and so reconnects, after the connect timeout.
 
-    The check runs on the driver's own cursor, outside any execute wrapper, before each request's first query.
+    The check runs on the driver's own cursor, outside any execute wrapper, before each request's first query: a
+    server that takes longer than a new connection may take to answer it counts as gone.
     """
 
     def is_usable(self) -> bool:
-        seconds = settings.DB_STATEMENT_TIMEOUT
-        if not seconds or self.connection is None:
+        if self.connection is None:
             return super().is_usable()
-        with socket_deadline(self.connection.fileno(), seconds + GRACE_SECONDS):
+        with socket_deadline(self.connection.fileno(), settings.DB_CONNECT_TIMEOUT):
             return super().is_usable()

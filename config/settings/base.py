@@ -100,7 +100,9 @@ if not os.environ.get("DATABASE_URL"):
     DATABASES["default"]["ENGINE"] = "config.sqlite"
 # Seconds to wait for PostgreSQL: to connect, and for each statement (0: no limit). Web requests also stop waiting
 # for a frozen server a second past the statement timeout (config.database); imports set their own timeout.
-DB_CONNECT_TIMEOUT = int(os.environ.get("DB_CONNECT_TIMEOUT", "5"))
+# The connect timeout (libpq's least is 2) also bounds the health check of a reused connection: two of them fit
+# inside the readiness probe's 5 seconds.
+DB_CONNECT_TIMEOUT = int(os.environ.get("DB_CONNECT_TIMEOUT", "2"))
 DB_STATEMENT_TIMEOUT = float(os.environ.get("DB_STATEMENT_TIMEOUT", "10"))
 # /readyz answers within this many seconds, inside the readiness probe's timeout (k8s/web.yaml: 5).
 READYZ_TIMEOUT = float(os.environ.get("READYZ_TIMEOUT", "3"))
