@@ -1,5 +1,6 @@
 """The list of every route of the URL configuration, walked from the resolver so that ``/help`` cannot drift."""
 
+import functools
 import inspect
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -28,7 +29,16 @@ def route_list(*, urlconf: str | None = None) -> list[Route]:
 
 def help_text(*, urlconf: str | None = None) -> str:
     """A plain-text table of every route: method, path and a one-line description."""
-    routes = route_list(urlconf=urlconf)
+    return _help_text(get_resolver(urlconf))
+
+
+@functools.lru_cache(maxsize=4)
+def _help_text(resolver: URLResolver) -> str:
+    """The table of one resolver: computed once per process, since the routes only change with the code.
+
+    Keyed by the resolver, which Django builds anew whenever the URL configuration changes.
+    """
+    routes = list(_walk(resolver.url_patterns, prefix="/"))
     width = max(len(route.path) for route in routes)
     lines = ["Space Mission Analysis: every route of this service.", ""]
     for route in routes:

@@ -1,0 +1,114 @@
+"""Web benchmark: the production web server configuration (docker/gunicorn.conf.py, production settings, Redis)
+on the real data, against a bare WSGI app under the same configuration in the same run.
+
+For each job count (1,000 then 100,000 finished jobs in the database), wrk -t2 -c16 on /help, /jobs, /api/jobs/ and
+/api/launches/, printing req/s, p50, p99, non-2xx and the ratio to the bare app's req/s.
+
+    python bench/web.py [--duration 10] [--jobs 1000,100000] [--port 8150]
+
+Needs PostgreSQL (BENCH_PG, default postgres://postgres@127.0.0.1:5432), Redis (BENCH_REDIS, default
+redis://127.0.0.1:6379/0) and wrk. Throttling is off: wrk is one client asking as fast as it can.
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+
+import psycopg2
+from support import REAL_FILE, REAL_LAUNCHES, ROOT, SERVER, database_load, wrk
+
+PATHS = ["/help", "/jobs", "/api/jobs/", "/api/launches/"]
+CONFIG = ROOT / "docker" / "gunicorn.conf.py"
+
+
+def jobs_fill(url: str, count: int) -> None:
+    """Make the database hold exactly ``count`` finished jobs."""
+    connection = psycopg2.connect(url)
+    with connection, connection.cursor() as cursor:
+        cursor.execute("DELETE FROM analysis_job")
+        cursor.execute(
+            """
+            INSERT INTO analysis_job (id, analysis, params, params_key, status, result, columns, artefacts, error,
+                                      traceback, data_version, created_at, started_at, finished_at)
+            SELECT md5(n::text)::uuid, 'launches_by_year', '{}', md5(n::text), 'finished', '[]', '[]', '{}', '', '',
+                   1, now() - n * interval '1 second', now() - n * interval '1 second',
+                   now() - n * interval '1 second'
+            FROM generate_series(1, %s) AS n
+            """,
+            [count],
+        )
+    with connection.cursor() as cursor:
+        connection.autocommit = True
+        cursor.execute("VACUUM ANALYZE analysis_job")
+    connection.close()
+
+
+def serve(env: dict[str, str], port: int, app: str | None = None) -> subprocess.Popen:
+    """gunicorn with the production configuration on ``port`` (``app`` in place of the project's when given)."""
+    command = [sys.executable, "-m", "gunicorn", "--config", str(CONFIG), *([app] if app else [])]
+    server = subprocess.Popen(
+        command, cwd=ROOT, env={**env, "PORT": str(port)}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    for _ in range(300):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/help", timeout=1).read()
+            return server
+        except OSError:
+            time.sleep(0.1)
+    server.terminate()
+    raise RuntimeError("the web server did not start")
+
+
+def measure(env: dict[str, str], port: int, paths: list[str], duration: int, app: str | None = None) -> dict:
+    """Requests/s and latencies of each path, on a freshly started and warmed server."""
+    server = serve(env, port, app)
+    address = f"http://127.0.0.1:{port}"
+    try:
+        for path in paths:
+            subprocess.run(["wrk", "-t2", "-c16", "-d1s", address + path], capture_output=True, check=True)
+        return {path: wrk(address, path, duration=duration, connections=16) for path in paths}
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--duration", type=int, default=10, help="seconds per URL (default 10)")
+    parser.add_argument("--jobs", default="1000,100000", help="job counts, comma-separated")
+    parser.add_argument("--port", type=int, default=8150)
+    parser.add_argument("--database", default="sma_bench_web")
+    args = parser.parse_args()
+
+    url = f"{SERVER}/{args.database}"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or "benchmark-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
+        "DATABASE_URL": url,
+        "REDIS_URL": os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/0"),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "false",
+        "API_THROTTLE_ANON": "none",
+        "API_THROTTLE_USER": "none",
+    }
+    database_load(url, REAL_FILE, REAL_LAUNCHES, env)
+    bare = measure(env, args.port, ["/help"], args.duration, app="bench.bare_wsgi:application")["/help"]["rps"]
+    print(f"gunicorn {CONFIG.relative_to(ROOT)}, production settings, wrk -t2 -c16 -d{args.duration}s")
+    print(f"bare WSGI app: {bare:.1f} req/s")
+    print(f"{'jobs':>7} {'URL':<16} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} {'of bare':>8}")
+    for count in (int(value) for value in args.jobs.split(",")):
+        jobs_fill(url, count)
+        for path, result in measure(env, args.port, PATHS, args.duration).items():
+            print(
+                f"{count:>7} {path:<16} {result['rps']:>8.1f} {result['p50']:>8.2f} {result['p99']:>8.2f}"
+                f" {result['errors']:>8} {result['rps'] / bare:>8.2f}",
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    main()
