@@ -6,7 +6,7 @@ DATA ?=
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help venv venv-dev run migrate import worker test lint deploy-check bench bench-import bench-api bench-jobs bench-maps clean
+.PHONY: help venv venv-dev run migrate import worker test lint deploy-check bench bench-import bench-api bench-web bench-jobs bench-maps clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -48,7 +48,7 @@ lint: venv-dev ## Lint with ruff
 deploy-check: venv-dev ## Validate the Dockerfile, compose file and Kubernetes manifests, and run the container tests
 	$(BIN)/python -m pytest config/tests
 
-bench: bench-import bench-api bench-jobs bench-maps ## Run every benchmark
+bench: bench-import bench-api bench-web bench-jobs bench-maps ## Run every benchmark
 
 bench-jobs: venv ## Job benchmark: POST-to-finished, 1,000,000-launch aggregations vs psql, wrk (needs DATABASE_URL, REDIS_URL)
 	$(BIN)/python bench/jobs.py
@@ -58,6 +58,9 @@ bench-import: venv ## Import benchmark: real file, 1,000,000 rows, COPY baseline
 
 bench-api: venv ## API benchmark: gunicorn + wrk on the real data and on 1,000,000 launches (needs PostgreSQL, wrk)
 	$(BIN)/python bench/api.py
+
+bench-web: venv ## Web benchmark: production gunicorn config vs a bare WSGI app, 1,000 and 100,000 jobs (needs PostgreSQL, Redis, wrk)
+	$(BIN)/python bench/web.py
 
 bench-maps: venv ## Map benchmark: map job on the real data and on 1,000,000 launches, geocoder calls (needs PostgreSQL)
 	$(BIN)/python bench/maps.py

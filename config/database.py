@@ -44,8 +44,11 @@ class _Watchdog:
                 self.thread.start()
             token = next(self.tokens)
             self.pending[token] = fd
-            heapq.heappush(self.deadlines, (time.monotonic() + seconds, token))
-            self.wake.notify()
+            deadline = time.monotonic() + seconds
+            # Waking the thread costs the statement a switch of the interpreter lock: only when it must wait less.
+            if not self.deadlines or deadline < self.deadlines[0][0]:
+                self.wake.notify()
+            heapq.heappush(self.deadlines, (deadline, token))
             return token
 
     def done(self, token: int) -> None:
