@@ -13,9 +13,13 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 # Finish in-flight requests on SIGTERM well inside Kubernetes' default 30-second grace period.
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "20"))
 keepalive = 5
-# Recycle workers now and then so a slow leak cannot grow without bound.
-max_requests = 1000
-max_requests_jitter = 100
+# Recycle workers now and then so a slow leak cannot grow without bound: rarely (at full speed, every few minutes
+# rather than every few seconds) and spread out, so that the workers never restart together.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "50000"))
+max_requests_jitter = max_requests // 2
+# Django is set up once in the arbiter and each worker is forked from it: a recycled worker serves at once instead
+# of spending seconds importing the project while its share of the requests waits.
+preload_app = True
 # Worker heartbeats on tmpfs: the container's root filesystem is read-only.
 worker_tmp_dir = "/dev/shm"
 # Signals are the only control the orchestrator uses; no control socket to write into a read-only home.
