@@ -8,6 +8,7 @@ import codecs
 import csv
 import encodings
 import encodings.utf_8
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +24,8 @@ UTF8_CP1252 = "utf-8+cp1252"
 # The encoding is detected on blocks of this many bytes, and binary content in the first BINARY_SNIFF_BYTES.
 DETECT_BLOCK_BYTES = 1 << 20
 BINARY_SNIFF_BYTES = 8192
+# The longest header read: the known layouts' take a few hundred characters, and Python's CSV reader takes 128 KiB.
+MAX_HEADER_CHARS = 1 << 16
 
 
 def _cp1252_byte(error: UnicodeError) -> tuple[str, int]:
@@ -159,7 +162,10 @@ def open_launch_file(path: Path, *, forced_format: ImportFormat | None = None) -
     encoding = _encoding_detect(path)
     with path.open(encoding=encoding, newline="") as handle:
         # A byte order mark is no part of the first column's name; Arrow's reader skips it too.
-        first = handle.readline().removeprefix("\ufeff")
+        first = handle.readline(MAX_HEADER_CHARS + 1).removeprefix("\ufeff")
+    if len(first) > MAX_HEADER_CHARS:
+        longer = f"the header is longer than {MAX_HEADER_CHARS:,} characters"
+        raise LaunchFileError(f"{path}:1: not a launch CSV file: {longer}")
     if not first.strip():
         raise LaunchFileError(f"{path}:1: the file has no header row")
     header = next(csv.reader([first]))
@@ -182,8 +188,9 @@ def _encoding_detect(path: Path) -> str:
     decoder = codecs.getincrementaldecoder(UTF8)()
     with path.open("rb") as handle:
         block = handle.read(DETECT_BLOCK_BYTES)
-        if b"\x00" in block[:BINARY_SNIFF_BYTES]:
-            raise LaunchFileError(f"{path}:1: not a CSV file (binary content)")
+        if (nul := block.find(b"\x00", 0, BINARY_SNIFF_BYTES)) >= 0:
+            line = len(re.findall(rb"\r\n|\r|\n", block[:nul])) + 1
+            raise LaunchFileError(f"{path}:{line}: not a CSV file (binary content)")
         while block:
             try:
                 decoder.decode(block)

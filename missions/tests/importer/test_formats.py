@@ -87,7 +87,7 @@ def test_a_forced_format_names_every_column_the_file_lacks(tmp_path):
     [
         (None, "{path}: no such file"),
         (b"", "{path}: the file is empty"),
-        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "{path}:1: not a CSV file (binary content)"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "{path}:3: not a CSV file (binary content)"),
         (b"\r\n" + (HEADER + GOOD).encode(), "{path}:1: the file has no header row"),
         (
             b"Dear reader\nthis is a letter\n",
