@@ -10,21 +10,30 @@ import pandas as pd
 from missions.locations import location_parse
 from missions.models import LaunchSite, Organisation, Pad, Rocket
 
+from .comparison import launch_micros
+
 
 class RocketStatuses:
     """Each rocket's stored status, and its status as of its newest launch in the file, which is saved at the end."""
 
     def __init__(self, *, stored: dict[str, str]) -> None:
         self.stored = stored
-        self.newest: dict[str, tuple[pd.Timestamp, str]] = {}
+        self.newest: dict[str, tuple[int, str]] = {}  # rocket -> (launch time in microseconds, status)
 
     def note(self, frame: pd.DataFrame) -> None:
         """Keep each rocket's status as of its newest launch in the file: the dataset's status is 'as of' then."""
-        newest = frame.sort_values("launched_at").drop_duplicates("rocket", keep="last")
-        for rocket, launched_at, status in newest[["rocket", "launched_at", "rocket_status"]].itertuples(index=False):
+        if frame.empty:
+            return
+        codes, rockets = pd.factorize(frame["rocket"])
+        micros = launch_micros(frame["launched_at"])
+        # The rows by rocket, launch time and file line: each rocket's last row is its newest, the later one on ties.
+        order = np.lexsort((frame["line"].to_numpy(), micros, codes))
+        last = order[np.append(codes[order][1:] != codes[order][:-1], True)]
+        statuses = frame["rocket_status"].to_numpy()
+        for rocket, launched, status in zip(rockets.take(codes[last]), micros[last], statuses[last], strict=True):
             current = self.newest.get(rocket)
-            if current is None or launched_at >= current[0]:
-                self.newest[rocket] = (launched_at, status)
+            if current is None or launched >= current[0]:
+                self.newest[rocket] = (launched, status)
 
     def changed(self, rocket_ids: dict[str, int]) -> list[Rocket]:
         """The rockets whose status the file changes, with their new status."""

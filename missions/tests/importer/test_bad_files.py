@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from missions import services
 from missions.models import ImportRun, ImportStatus
+from missions.services import ImportFailed
 
 from ..launch_files import GOOD, HEADER, database_snapshot
 
@@ -90,4 +92,16 @@ def test_a_100_mb_header_is_refused_in_one_line(tmp_path):
         call_command("import_launches", str(path), "--verbosity", "0", stdout=StringIO(), stderr=StringIO())
 
     assert str(failure.value) == f"{path}:1: not a launch CSV file: the header is longer than 65,536 characters"
+    assert ImportRun.objects.get().status == ImportStatus.FAILED
+
+
+def test_a_nul_byte_met_while_earlier_chunks_stream_in_fails_the_whole_import(tmp_path, monkeypatch):
+    monkeypatch.setattr(services, "CHUNK_ROWS", 50)  # four chunks of good rows are written before the bad one
+    path = _file(tmp_path, _nul_row())
+    before = database_snapshot()
+
+    with pytest.raises(ImportFailed, match=f"^{re.escape(str(path))}:{ROWS_BEFORE + 2}: a NUL byte in a value"):
+        services.launches_import(source=str(path))
+
+    assert database_snapshot() == before
     assert ImportRun.objects.get().status == ImportStatus.FAILED
