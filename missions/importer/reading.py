@@ -99,18 +99,23 @@ def _nul_row(table: pa.Table) -> int | None:
 
 
 def _regrouped(batches: Iterator[pa.RecordBatch], rows: int) -> Iterator[pa.Table]:
-    """Arrow's record batches regrouped into tables of ``rows`` rows: pandas' costs per call are paid per chunk."""
+    """Arrow's record batches regrouped into tables of ``rows`` rows: pandas' costs per call are paid per chunk.
+
+    The first table is the first batch alone (when smaller), so that the database has rows to store sooner.
+    """
     pending: list[pa.RecordBatch] = []
     pending_rows = 0
+    first = True
     for batch in batches:
         pending.append(batch)
         pending_rows += batch.num_rows
-        while pending_rows >= rows:
+        while pending_rows >= rows or (first and pending_rows):
+            first, size = False, min(rows, pending_rows)
             table = pa.Table.from_batches(pending)
-            yield table.slice(0, rows)
-            rest = table.slice(rows)
+            yield table.slice(0, size)
+            rest = table.slice(size)
             pending, pending_rows = rest.to_batches(), rest.num_rows
-    if pending:
+    if pending_rows:
         yield pa.Table.from_batches(pending)
 
 
