@@ -117,18 +117,22 @@ class NameLookups:
     def _create_pads(self, locations: list[str]) -> None:
         """Create the pads (and their sites) of locations a chunk names for the first time."""
         sites = dict(((site.name, site.country), site.pk) for site in LaunchSite.objects.all())
-        pads = []
-        for location in locations:
-            parsed = location_parse(location)
-            key = (parsed.site, parsed.country)
-            if key not in sites:
-                sites[key] = LaunchSite.objects.create(name=parsed.site, country=parsed.country).pk
-            pads.append(
-                Pad(
-                    location=location, name=parsed.pad, site_id=sites[key], region=parsed.region, country=parsed.country
-                )
+        parsed = {location: location_parse(location) for location in locations}
+        # The new sites in the order the file names them, created in one statement.
+        named = dict.fromkeys((place.site, place.country) for place in parsed.values())
+        new_sites = [LaunchSite(name=name, country=country) for name, country in named if (name, country) not in sites]
+        created = LaunchSite.objects.bulk_create(new_sites)
+        sites.update(((site.name, site.country), site.pk) for site in created)
+        Pad.objects.bulk_create(
+            Pad(
+                location=location,
+                name=place.pad,
+                site_id=sites[(place.site, place.country)],
+                region=place.region,
+                country=place.country,
             )
-        Pad.objects.bulk_create(pads)
+            for location, place in parsed.items()
+        )
         self.pads.update(Pad.objects.filter(location__in=locations).values_list("location", "id"))
         self.changed = True
 
