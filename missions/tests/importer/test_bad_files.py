@@ -70,7 +70,7 @@ def test_a_row_no_reader_takes_is_refused_in_one_line_naming_file_and_line(tmp_p
     message = f"{path}:{ROWS_BEFORE + 2}: {reason}"
     assert str(failure.value) == message
     assert database_snapshot() == before
-    run = ImportRun.objects.get()
+    run = ImportRun.objects.get(source=str(path))
     assert (run.status, run.error) == (ImportStatus.FAILED, message)
 
 
@@ -81,7 +81,7 @@ def test_a_nul_byte_among_the_first_bytes_names_its_line(tmp_path):
     with pytest.raises(CommandError, match=f"^{re.escape(str(path))}:5: not a CSV file \\(binary content\\)$"):
         call_command("import_launches", str(path), "--verbosity", "0", stdout=StringIO(), stderr=StringIO())
 
-    assert ImportRun.objects.get().status == ImportStatus.FAILED
+    assert ImportRun.objects.get(source=str(path)).status == ImportStatus.FAILED
 
 
 def test_a_100_mb_header_is_refused_in_one_line(tmp_path):
@@ -92,7 +92,7 @@ def test_a_100_mb_header_is_refused_in_one_line(tmp_path):
         call_command("import_launches", str(path), "--verbosity", "0", stdout=StringIO(), stderr=StringIO())
 
     assert str(failure.value) == f"{path}:1: not a launch CSV file: the header is longer than 65,536 characters"
-    assert ImportRun.objects.get().status == ImportStatus.FAILED
+    assert ImportRun.objects.get(source=str(path)).status == ImportStatus.FAILED
 
 
 def test_a_nul_byte_met_while_earlier_chunks_stream_in_fails_the_whole_import(tmp_path, monkeypatch):
@@ -104,4 +104,4 @@ def test_a_nul_byte_met_while_earlier_chunks_stream_in_fails_the_whole_import(tm
         services.launches_import(source=str(path))
 
     assert database_snapshot() == before
-    assert ImportRun.objects.get().status == ImportStatus.FAILED
+    assert ImportRun.objects.get(source=str(path)).status == ImportStatus.FAILED
