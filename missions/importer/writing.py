@@ -32,8 +32,8 @@ from .lookups import NameLookups
 
 # Changes to stored launches are applied in batches of at least this many rows.
 CHANGES_BATCH_ROWS = 100_000
-# How many cleaned chunks the reading thread may have ready ahead of the COPY.
-READ_AHEAD_CHUNKS = 2
+# How many cleaned chunks wait ready for the COPY, besides the one the reading thread is making: memory is the limit.
+READ_AHEAD_CHUNKS = 1
 
 Item = TypeVar("Item")
 
