@@ -10,7 +10,16 @@ from django.db import connection, transaction
 from .geocoding import sites_geocode
 from .importer.formats import LaunchFileError, RowError, open_launch_file
 from .importer.reading import read_launch_chunks
-from .importer.runs import ImportSummary, run_fail, run_file_note, run_finish, run_latest_succeeded, run_start
+from .importer.runs import (
+    ImportSummary,
+    run_fail,
+    run_file_note,
+    run_finish,
+    run_latest_succeeded,
+    run_start,
+    runs_reap,
+    runs_recorded,
+)
 from .importer.sources import source_fetch
 from .importer.writing import LaunchWriter
 from .models import DataVersion, ImportFormat, ImportRun, Launch, LaunchSite, Organisation, Pad, Rocket
@@ -51,6 +60,7 @@ def _import_statement_timeout() -> None:
             cursor.execute("SET LOCAL statement_timeout = %s", [int(settings.IMPORT_STATEMENT_TIMEOUT * 1000)])
 
 
+@runs_recorded
 def launches_import(
     *,
     source: str | None = None,
@@ -128,6 +138,11 @@ def launches_import_if_changed(*, source: str | None = None, **options) -> Impor
             f"(sha256 {local.sha256})",
         )
     return launches_import(source=source, **options)
+
+
+def imports_reconcile() -> int:
+    """Mark failed the imports whose process ended before recording their outcome; return how many."""
+    return runs_reap()
 
 
 def launches_clear() -> dict[str, int]:

@@ -8,8 +8,12 @@ import codecs
 import csv
 import encodings
 import encodings.utf_8
+import re
 from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
 
 from missions.models import ImportFormat
 
@@ -23,6 +27,8 @@ UTF8_CP1252 = "utf-8+cp1252"
 # The encoding is detected on blocks of this many bytes, and binary content in the first BINARY_SNIFF_BYTES.
 DETECT_BLOCK_BYTES = 1 << 20
 BINARY_SNIFF_BYTES = 8192
+# The longest header read: the known layouts' take a few hundred characters, and Python's CSV reader takes 128 KiB.
+MAX_HEADER_CHARS = 1 << 16
 
 
 def _cp1252_byte(error: UnicodeError) -> tuple[str, int]:
@@ -159,7 +165,10 @@ def open_launch_file(path: Path, *, forced_format: ImportFormat | None = None) -
     encoding = _encoding_detect(path)
     with path.open(encoding=encoding, newline="") as handle:
         # A byte order mark is no part of the first column's name; Arrow's reader skips it too.
-        first = handle.readline().removeprefix("\ufeff")
+        first = handle.readline(MAX_HEADER_CHARS + 1).removeprefix("\ufeff")
+    if len(first) > MAX_HEADER_CHARS:
+        longer = f"the header is longer than {MAX_HEADER_CHARS:,} characters"
+        raise LaunchFileError(f"{path}:1: not a launch CSV file: {longer}")
     if not first.strip():
         raise LaunchFileError(f"{path}:1: the file has no header row")
     header = next(csv.reader([first]))
@@ -178,20 +187,38 @@ def open_launch_file(path: Path, *, forced_format: ImportFormat | None = None) -
 
 
 def _encoding_detect(path: Path) -> str:
-    """UTF8 if the whole file decodes as UTF-8, else UTF8_CP1252; binary content in its first bytes is refused."""
-    decoder = codecs.getincrementaldecoder(UTF8)()
+    """UTF8 if the whole file is UTF-8, else UTF8_CP1252; binary content in its first bytes is refused."""
     with path.open("rb") as handle:
         block = handle.read(DETECT_BLOCK_BYTES)
-        if b"\x00" in block[:BINARY_SNIFF_BYTES]:
-            raise LaunchFileError(f"{path}:1: not a CSV file (binary content)")
+        if (nul := block.find(b"\x00", 0, BINARY_SNIFF_BYTES)) >= 0:
+            line = len(re.findall(rb"\r\n|\r|\n", block[:nul])) + 1
+            raise LaunchFileError(f"{path}:{line}: not a CSV file (binary content)")
+        held = b""
         while block:
-            try:
-                decoder.decode(block)
-            except UnicodeDecodeError:
+            data = held + block
+            # A character that the block boundary splits is checked whole with the next block.
+            end = _last_character_start(data)
+            held = data[end:]
+            if not _is_utf8(data[:end]):
                 return UTF8_CP1252
             block = handle.read(DETECT_BLOCK_BYTES)
-        try:
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            return UTF8_CP1252
-    return UTF8
+    return UTF8 if _is_utf8(held) else UTF8_CP1252
+
+
+def _last_character_start(data: bytes) -> int:
+    """Where a multi-byte character at the end of some bytes starts, as it may go on after them; else their end."""
+    for index in range(len(data) - 1, max(len(data) - 5, -1), -1):
+        if data[index] & 0xC0 != 0x80:  # not a continuation byte
+            return index if data[index] >= 0xC0 else len(data)
+    return len(data)
+
+
+def _is_utf8(data: bytes) -> bool:
+    """Whether some bytes are UTF-8, by Arrow's vectorised check, ten times as fast as decoding them."""
+    offsets = pa.py_buffer(np.array([0, len(data)], dtype=np.int64))
+    text = pa.Array.from_buffers(pa.large_string(), 1, [None, offsets, pa.py_buffer(data)])
+    try:
+        text.validate(full=True)
+    except pa.ArrowInvalid:
+        return False
+    return True

@@ -10,21 +10,30 @@ import pandas as pd
 from missions.locations import location_parse
 from missions.models import LaunchSite, Organisation, Pad, Rocket
 
+from .comparison import launch_micros
+
 
 class RocketStatuses:
     """Each rocket's stored status, and its status as of its newest launch in the file, which is saved at the end."""
 
     def __init__(self, *, stored: dict[str, str]) -> None:
         self.stored = stored
-        self.newest: dict[str, tuple[pd.Timestamp, str]] = {}
+        self.newest: dict[str, tuple[int, str]] = {}  # rocket -> (launch time in microseconds, status)
 
     def note(self, frame: pd.DataFrame) -> None:
         """Keep each rocket's status as of its newest launch in the file: the dataset's status is 'as of' then."""
-        newest = frame.sort_values("launched_at").drop_duplicates("rocket", keep="last")
-        for rocket, launched_at, status in newest[["rocket", "launched_at", "rocket_status"]].itertuples(index=False):
+        if frame.empty:
+            return
+        codes, rockets = pd.factorize(frame["rocket"])
+        micros = launch_micros(frame["launched_at"])
+        # The rows by rocket, launch time and file line: each rocket's last row is its newest, the later one on ties.
+        order = np.lexsort((frame["line"].to_numpy(), micros, codes))
+        last = order[np.append(codes[order][1:] != codes[order][:-1], True)]
+        statuses = frame["rocket_status"].to_numpy()
+        for rocket, launched, status in zip(rockets.take(codes[last]), micros[last], statuses[last], strict=True):
             current = self.newest.get(rocket)
-            if current is None or launched_at >= current[0]:
-                self.newest[rocket] = (launched_at, status)
+            if current is None or launched >= current[0]:
+                self.newest[rocket] = (launched, status)
 
     def changed(self, rocket_ids: dict[str, int]) -> list[Rocket]:
         """The rockets whose status the file changes, with their new status."""
@@ -108,18 +117,22 @@ class NameLookups:
     def _create_pads(self, locations: list[str]) -> None:
         """Create the pads (and their sites) of locations a chunk names for the first time."""
         sites = dict(((site.name, site.country), site.pk) for site in LaunchSite.objects.all())
-        pads = []
-        for location in locations:
-            parsed = location_parse(location)
-            key = (parsed.site, parsed.country)
-            if key not in sites:
-                sites[key] = LaunchSite.objects.create(name=parsed.site, country=parsed.country).pk
-            pads.append(
-                Pad(
-                    location=location, name=parsed.pad, site_id=sites[key], region=parsed.region, country=parsed.country
-                )
+        parsed = {location: location_parse(location) for location in locations}
+        # The new sites in the order the file names them, created in one statement.
+        named = dict.fromkeys((place.site, place.country) for place in parsed.values())
+        new_sites = [LaunchSite(name=name, country=country) for name, country in named if (name, country) not in sites]
+        created = LaunchSite.objects.bulk_create(new_sites)
+        sites.update(((site.name, site.country), site.pk) for site in created)
+        Pad.objects.bulk_create(
+            Pad(
+                location=location,
+                name=place.pad,
+                site_id=sites[(place.site, place.country)],
+                region=place.region,
+                country=place.country,
             )
-        Pad.objects.bulk_create(pads)
+            for location, place in parsed.items()
+        )
         self.pads.update(Pad.objects.filter(location__in=locations).values_list("location", "id"))
         self.changed = True
 

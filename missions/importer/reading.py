@@ -50,32 +50,72 @@ def read_launch_chunks(
                     strings_can_be_null=False,
                 ),
             )
-            for table in _regrouped(reader, chunksize):
+            stopped: list[pa.ArrowInvalid] = []
+            for table in _regrouped(_until_invalid(reader, stopped), chunksize):
                 table, line_breaks = _line_breaks(table)
                 starts, skipped = lines.number(line_breaks)
+                if (row := _nul_row(table)) is not None:
+                    raise LaunchFileError(f"{launch_file.path}:{starts[row]}: a NUL byte in a value: not a text file")
                 frame = table.to_pandas().rename(columns={source: field for field, source in layout.columns.items()})
                 frame.index = starts
                 cleaned, errors = chunk_clean(frame, file_format=layout.format)
                 yield cleaned, errors + skipped
-        if rest := lines.rest():
+        rest = lines.rest()
+        if stopped:
+            # Arrow has handed over every row before the one it cannot read: that row starts on the next line.
+            raise LaunchFileError(f"{launch_file.path}:{lines.next_line}: {_unreadable(stopped[0])}")
+        if rest:
             yield pd.DataFrame(columns=CANONICAL_COLUMNS), rest
     except pa.ArrowInvalid as error:
         raise LaunchFileError(f"{launch_file.path}: not a readable CSV file: {error}") from error
 
 
+def _until_invalid(batches: Iterator[pa.RecordBatch], stopped: list[pa.ArrowInvalid]) -> Iterator[pa.RecordBatch]:
+    """Arrow's record batches up to a row it cannot read, whose error is added to ``stopped``."""
+    try:
+        yield from batches
+    except pa.ArrowInvalid as error:
+        stopped.append(error)
+
+
+def _unreadable(error: pa.ArrowInvalid) -> str:
+    """Why Arrow could not read a row, in the file's terms rather than its reader's."""
+    if "straddling object" in str(error):
+        # Arrow reads a row only if it fits in a read block; no launch row comes near that length.
+        return f"a row longer than {READ_BLOCK_BYTES:,} bytes: not a launch file"
+    return f"not a readable CSV row: {error}"
+
+
+def _nul_row(table: pa.Table) -> int | None:
+    """The first row with a NUL byte in a value, which no database text column holds; None for none."""
+    for column in table.columns:
+        # One byte search of the text under the column's values rules out nearly every chunk at once.
+        # A NUL under a neighbouring row outside the chunk only costs the search of the values.
+        if any(b"\x00" in chunk.buffers()[2].to_pybytes() for chunk in column.chunks):
+            row = pc.index(pc.match_substring(column, "\x00"), True).as_py()
+            if row >= 0:
+                return row
+    return None
+
+
 def _regrouped(batches: Iterator[pa.RecordBatch], rows: int) -> Iterator[pa.Table]:
-    """Arrow's record batches regrouped into tables of ``rows`` rows: pandas' costs per call are paid per chunk."""
+    """Arrow's record batches regrouped into tables of ``rows`` rows: pandas' costs per call are paid per chunk.
+
+    The first table is the first batch alone (when smaller), so that the database has rows to store sooner.
+    """
     pending: list[pa.RecordBatch] = []
     pending_rows = 0
+    first = True
     for batch in batches:
         pending.append(batch)
         pending_rows += batch.num_rows
-        while pending_rows >= rows:
+        while pending_rows >= rows or (first and pending_rows):
+            first, size = False, min(rows, pending_rows)
             table = pa.Table.from_batches(pending)
-            yield table.slice(0, rows)
-            rest = table.slice(rows)
+            yield table.slice(0, size)
+            rest = table.slice(size)
             pending, pending_rows = rest.to_batches(), rest.num_rows
-    if pending:
+    if pending_rows:
         yield pa.Table.from_batches(pending)
 
 

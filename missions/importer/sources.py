@@ -1,6 +1,8 @@
 """Where launch files come from: a local path, or an http(s) URL downloaded once into a cache."""
 
+import contextlib
 import hashlib
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,7 +58,7 @@ def source_fetch(*, source: str | None = None) -> LocalSource:
 
 
 def _download(url: str) -> Path:
-    """Download a URL into the cache (once per URL), failing within the configured timeout."""
+    """Download a URL into the cache (once per URL), within the configured timeout for the whole download."""
     cache_dir = Path(settings.LAUNCH_DATA_CACHE_DIR)
     cache_dir.mkdir(parents=True, exist_ok=True)
     name = Path(urlparse(url).path).name or "launches.csv"
@@ -65,20 +67,38 @@ def _download(url: str) -> Path:
         return target
     timeout = settings.LAUNCH_DATA_TIMEOUT
     deadline = time.monotonic() + timeout
+    late = LaunchFileError(f"{url}: download did not finish within {timeout:g} s")
+    cut_off = threading.Event()
     partial = target.with_suffix(target.suffix + ".part")
     try:
         with requests.get(url, stream=True, timeout=timeout) as response:
             response.raise_for_status()
-            with partial.open("wb") as handle:
-                for block in response.iter_content(1 << 16):
-                    if time.monotonic() > deadline:
-                        raise LaunchFileError(f"{url}: download did not finish within {timeout:g} s")
-                    handle.write(block)
+            # The timeout bounds each wait for a byte, and a server sending one byte at a time never reaches it: at
+            # the deadline the socket is shut down instead, which ends the read under way.
+            watchdog = threading.Timer(max(0.0, deadline - time.monotonic()), _cut_off, [response, cut_off])
+            watchdog.start()
+            try:
+                with partial.open("wb") as handle:
+                    for block in response.iter_content(1 << 16):
+                        handle.write(block)
+            finally:
+                watchdog.cancel()
+            if cut_off.is_set():  # a body without a length just ends when its socket is shut down
+                raise late
     except requests.RequestException as error:
         partial.unlink(missing_ok=True)
+        if cut_off.is_set():
+            raise late from error
         raise LaunchFileError(f"{url}: could not download: {error}") from error
     except LaunchFileError:
         partial.unlink(missing_ok=True)
         raise
     partial.replace(target)
     return target
+
+
+def _cut_off(response: requests.Response, cut_off: threading.Event) -> None:
+    """End a download's reads, whatever one is waiting for; a response already released has nothing to end."""
+    cut_off.set()
+    with contextlib.suppress(ValueError, RuntimeError, OSError):
+        response.raw.shutdown()

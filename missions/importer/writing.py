@@ -6,8 +6,11 @@ the next chunk while the server stores the last one. A chunk that needs the conn
 batch of changes to apply, ends one COPY and the next COPY begins with it. Other databases go through the ORM.
 """
 
+import queue
+import threading
 from collections.abc import Iterator
 from contextlib import nullcontext
+from typing import TypeVar
 
 import pandas as pd
 from django.db import connection
@@ -29,6 +32,10 @@ from .lookups import NameLookups
 
 # Changes to stored launches are applied in batches of at least this many rows.
 CHANGES_BATCH_ROWS = 100_000
+# How many cleaned chunks wait ready for the COPY, besides the one the reading thread is making: memory is the limit.
+READ_AHEAD_CHUNKS = 1
+
+Item = TypeVar("Item")
 
 
 class PendingChanges:
@@ -92,7 +99,7 @@ class LaunchWriter:
         bulk_load = self.on_postgres and self.comparison.stored.empty
         with postgres.bulk_load() if bulk_load else nullcontext():
             if self.on_postgres:
-                chunks = _Lookahead(frames)
+                chunks = _Lookahead(read_ahead(frames, depth=READ_AHEAD_CHUNKS))
                 while (frame := chunks.peek()) is not None:
                     self.lookups.create_unknown(frame)
                     self._changes_apply()
@@ -169,6 +176,55 @@ def launches_stored(launches: QuerySet[Launch] | None = None) -> pd.DataFrame:
         frame["launched_at"] = pd.to_datetime(frame["launched_at"], utc=True)
         frame["price"] = frame["price"].astype("float64")
     return launches_by_key(frame)
+
+
+def read_ahead(items: Iterator[Item], *, depth: int) -> Iterator[Item]:
+    """An iterator's items, made up to ``depth`` ahead by a thread of their own; its exception is raised here.
+
+    COPY sends a chunk while the server stores the one before, waiting on the socket with Python's lock released:
+    reading and cleaning the next chunks meanwhile keeps the server busy instead of waiting for them in turn. The
+    items must not use the database: a thread has a connection of its own, outside the import's transaction.
+    """
+    ready: queue.Queue[tuple[bool, object]] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def hand_over(done: bool, item: object) -> bool:
+        """Queue an item (or the end, or an error) once there is room; False if the consumer has stopped."""
+        while not stop.is_set():
+            try:
+                ready.put((done, item), timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        """Make the items until the end, an error or the consumer's stop."""
+        try:
+            for item in items:
+                if not hand_over(False, item):
+                    return
+            hand_over(True, None)
+        except BaseException as error:  # whatever ends the items is the consumer's to raise
+            hand_over(True, error)
+        finally:
+            close = getattr(items, "close", None)
+            if close:
+                close()
+
+    thread = threading.Thread(target=produce, name="launch-reader", daemon=True)
+    thread.start()
+    try:
+        while True:
+            done, item = ready.get()
+            if isinstance(item, BaseException):
+                raise item
+            if done:
+                return
+            yield item
+    finally:
+        stop.set()
+        thread.join()
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, object]]:

@@ -7,6 +7,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pytest
 
+from missions.importer import formats
 from missions.importer.formats import UTF8, UTF8_CP1252, LaunchFileError, open_launch_file
 from missions.models import ImportFormat
 
@@ -87,7 +88,7 @@ def test_a_forced_format_names_every_column_the_file_lacks(tmp_path):
     [
         (None, "{path}: no such file"),
         (b"", "{path}: the file is empty"),
-        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "{path}:1: not a CSV file (binary content)"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "{path}:3: not a CSV file (binary content)"),
         (b"\r\n" + (HEADER + GOOD).encode(), "{path}:1: the file has no header row"),
         (
             b"Dear reader\nthis is a letter\n",
@@ -104,3 +105,23 @@ def test_files_that_are_no_launch_csv_are_refused_naming_file_and_line(tmp_path,
         open_launch_file(path)
 
     assert str(error.value) == message.format(path=path)
+
+
+@pytest.mark.parametrize(
+    ("tail", "encoding"),
+    [
+        ("Kourou, Guyane française | Ariane 5 🚀".encode(), UTF8),
+        ("Kourou, Guyane française".encode("latin-1"), UTF8_CP1252),
+        (b"\xed\xa0\x80", UTF8_CP1252),  # a UTF-16 surrogate, which UTF-8 does not encode
+        ("Baïkonour".encode()[:-7] + b"\xc3", UTF8_CP1252),  # a character cut short at the end of the file
+    ],
+)
+def test_the_encoding_is_that_of_every_byte_wherever_the_detection_blocks_split_characters(
+    tmp_path, monkeypatch, tail, encoding
+):
+    content = (HEADER + GOOD).encode() + tail
+    expected = UTF8 if content.decode(UTF8, errors="ignore").encode() == content else UTF8_CP1252
+    assert expected == encoding  # what Python's own decoder says of the whole file
+    for block_bytes in range(1, 9):
+        monkeypatch.setattr(formats, "DETECT_BLOCK_BYTES", block_bytes)
+        assert open_launch_file(write(tmp_path, "launches.csv", content)).encoding == encoding, block_bytes

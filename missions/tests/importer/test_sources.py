@@ -60,3 +60,16 @@ def test_default_dataset_is_checked_against_its_checksum(settings, tmp_path, mis
     settings.LAUNCH_DATA_URL = str(space_corrected_csv)
     with pytest.raises(ImportFailed, match="not the expected default dataset"):
         launches_import()
+
+
+@pytest.mark.timeout(60)
+def test_a_server_sending_a_byte_at_a_time_is_cut_off_at_the_deadline(settings, tmp_path, dripping_url):
+    settings.LAUNCH_DATA_CACHE_DIR = tmp_path
+    settings.LAUNCH_DATA_TIMEOUT = 3
+
+    # Without a deadline for the whole download, reading the 1,000 bytes would take 1,000 s.
+    with pytest.raises(ImportFailed, match=r"download did not finish within 3 s") as failure:
+        launches_import(source=dripping_url)
+
+    assert failure.value.run.status == "failed"
+    assert list(tmp_path.iterdir()) == []

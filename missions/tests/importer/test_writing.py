@@ -1,10 +1,13 @@
 """Writing compared chunks: launches inserted and updated, repeats imported once or rejected, at any chunk size."""
 
+import threading
 from decimal import Decimal
 
 import pytest
 
 from missions import services
+from missions.importer.formats import LaunchFileError
+from missions.importer.writing import read_ahead
 from missions.models import Launch
 from missions.services import ImportFailed, launches_import
 
@@ -70,3 +73,33 @@ def test_repeats_after_a_value_spanning_lines_are_reported_with_the_lines_they_s
 
     assert (summary.created, summary.rows) == (3, 5)
     assert summary.duplicates == [{"line": 6, "duplicate_of": 2}, {"line": 10, "duplicate_of": 5}]
+
+
+def test_reading_ahead_hands_over_every_item_in_order_then_the_error_that_ended_them():
+    def items():
+        yield from range(5)
+        raise LaunchFileError("launches.csv:7: a NUL byte in a value: not a text file")
+
+    received = []
+    with pytest.raises(LaunchFileError, match="launches.csv:7: "):
+        for item in read_ahead(items(), depth=2):
+            received.append(item)
+
+    assert received == [0, 1, 2, 3, 4]
+
+
+def test_a_consumer_that_stops_reading_ahead_stops_and_closes_the_items():
+    closed = threading.Event()
+
+    def items():
+        try:
+            yield from range(1_000_000)
+        finally:
+            closed.set()
+
+    ahead = read_ahead(items(), depth=2)
+    assert [next(ahead), next(ahead)] == [0, 1]
+    ahead.close()  # a COPY that failed: the reading thread must not go on through the file
+
+    assert closed.is_set()
+    assert not any(thread.name == "launch-reader" for thread in threading.enumerate())
