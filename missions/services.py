@@ -145,6 +145,7 @@ def _valid_rows(
     for frame, errors in chunks:
         summary.rows += len(frame) + len({error.line for error in errors})
         summary.rejected.extend(errors)
+        summary.repairs.extend(frame.attrs.pop("repairs", []))
         if progress:
             progress(summary.rows)
         if not frame.empty:

@@ -21,6 +21,7 @@ class ImportSummary:
     unchanged: int = 0
     duplicates: list[dict[str, int]] = field(default_factory=list)
     rejected: list[RowError] = field(default_factory=list)
+    repairs: list[dict[str, object]] = field(default_factory=list)
     dry_run: bool = False
 
 
@@ -66,5 +67,6 @@ def run_finish(*, summary: ImportSummary, failed: bool, rejected_rows: int) -> N
     run.duplicates, run.duplicate_rows = len(summary.duplicates), summary.duplicates
     run.rejected = rejected_rows
     run.rejected_rows = [error.as_dict() for error in summary.rejected]
+    run.repairs = summary.repairs
     run.finished_at = timezone.now()
     run.save()
