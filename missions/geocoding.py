@@ -79,8 +79,12 @@ def gazetteer() -> Gazetteer:
 def _gazetteer_site_names() -> dict[str, str]:
     """Folded site name or alias -> the gazetteer's spelling of the site."""
     with GAZETTEER_PATH.open(encoding="utf-8", newline="") as handle:
-        rows = [row for row in csv.DictReader(handle, delimiter="\t") if row["precision"] != CoordinatePrecision.COUNTRY]
-    return {name_key(name): row["name"] for row in rows for name in [row["name"], *filter(None, row["aliases"].split("|"))]}
+        rows = [
+            row for row in csv.DictReader(handle, delimiter="\t") if row["precision"] != CoordinatePrecision.COUNTRY
+        ]
+    return {
+        name_key(name): row["name"] for row in rows for name in [row["name"], *filter(None, row["aliases"].split("|"))]
+    }
 
 
 def gazetteer_site_name(name: str) -> str | None:

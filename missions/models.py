@@ -206,20 +206,18 @@ class ImportRun(models.Model):
 class SyncCursor(models.Model):
     """Where a Launch Library 2 sync stands, saved with each page so that a stopped sync resumes where it stopped.
 
-    A pass asks for the launches updated since ``updated_since`` (and launched since ``launched_since``), oldest update
-    first; ``offset`` counts the launches of the pass already stored. A finished pass moves ``updated_since`` to the
-    newest update it saw, so the next run fetches only what changed since.
+    Launches are read oldest update first; ``updated_since`` is the newest ``last_updated`` stored and ``offset``
+    how many launches updated at that very time are stored already. ``launched_since`` keeps a ``--since`` date.
     """
 
     name = models.CharField(max_length=30, unique=True)
     updated_since = models.DateTimeField(null=True, blank=True)
-    launched_since = models.DateTimeField(null=True, blank=True)
     offset = models.PositiveIntegerField(default=0)
-    newest_update = models.DateTimeField(null=True, blank=True, help_text="The newest last_updated seen in the pass.")
+    launched_since = models.DateTimeField(null=True, blank=True)
     saved_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
-        return f"{self.name}: since {self.updated_since}, offset {self.offset}"
+        return f"{self.name}: updated since {self.updated_since}, offset {self.offset}"
 
 
 class DataVersion(VersionCounter):

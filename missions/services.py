@@ -1,8 +1,10 @@
-"""Writes to the launch records: importing launch files, clearing the data and versioning it."""
+"""Writes to the launch records: importing launch files, syncing Launch Library 2, clearing the data."""
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date
 
+import django_rq
 import pandas as pd
 from django.db import transaction
 
@@ -12,6 +14,9 @@ from .importer.reading import read_launch_chunks
 from .importer.runs import ImportSummary, run_fail, run_file_note, run_finish, run_latest_succeeded, run_start
 from .importer.sources import source_fetch
 from .importer.writing import LaunchWriter
+from .ll2.client import LL2Client
+from .ll2.sync import SyncSummary, client_from_settings
+from .ll2.sync import launches_sync as ll2_launches_sync
 from .models import DataVersion, ImportFormat, ImportRun, Launch, LaunchSite, Organisation, Pad, Rocket
 
 # Files are read in chunks of this many rows.
@@ -119,6 +124,28 @@ def launches_import_if_changed(*, source: str | None = None, **options) -> Impor
             f"(sha256 {local.sha256})",
         )
     return launches_import(source=source, **options)
+
+
+def launches_sync(
+    *,
+    since: date | None = None,
+    full: bool = False,
+    max_seconds: float | None = None,
+    progress: Callable[[SyncSummary], None] | None = None,
+    on_wait: Callable[[float, str], None] | None = None,
+    client: LL2Client | None = None,
+) -> SyncSummary:
+    """Sync past launches from Launch Library 2 from where the last sync stopped, then locate the sites it added."""
+    client = client or client_from_settings(max_seconds=max_seconds, on_wait=on_wait)
+    summary = ll2_launches_sync(client=client, since=since, full=full, progress=progress)
+    if summary.created:
+        sites_geocode()
+    return summary
+
+
+def launches_sync_enqueue() -> str:
+    """Start a Launch Library 2 sync as a background job on the default queue; return the job's id."""
+    return django_rq.get_queue("default").enqueue("missions.jobs.launches_sync_job").id
 
 
 def launches_clear() -> dict[str, int]:

@@ -35,7 +35,9 @@ class Repair:
 
 def escape(text: str) -> str:
     """A name with its invisible and control characters written as \\xNN or \\uNNNN."""
-    return ESCAPE.sub(lambda match: f"\\x{ord(match[0]):02x}" if ord(match[0]) < 256 else f"\\u{ord(match[0]):04x}", text)
+    return ESCAPE.sub(
+        lambda match: f"\\x{ord(match[0]):02x}" if ord(match[0]) < 256 else f"\\u{ord(match[0]):04x}", text
+    )
 
 
 def unescape(text: str) -> str:

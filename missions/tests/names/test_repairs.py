@@ -14,8 +14,16 @@ from missions.services import launches_import
 # The mangled names of the three files, each with the spelling it must be stored with.
 REPAIRED = [
     ("organisation", "Arm??e de l'Air", "Armée de l'Air"),
-    ("location", "VLS Pad, Alc?›ntara Launch Center, Maranh?œo, Brazil", "VLS Pad, Alcântara Launch Center, Maranhão, Brazil"),
-    ("location", "Rocket Lab LC-1A, M?\x81hia Peninsula, New Zealand", "Rocket Lab LC-1A, Māhia Peninsula, New Zealand"),
+    (
+        "location",
+        "VLS Pad, Alc?›ntara Launch Center, Maranh?œo, Brazil",
+        "VLS Pad, Alcântara Launch Center, Maranhão, Brazil",
+    ),
+    (
+        "location",
+        "Rocket Lab LC-1A, M?\x81hia Peninsula, New Zealand",
+        "Rocket Lab LC-1A, Māhia Peninsula, New Zealand",
+    ),
     ("location", "Rocket Lab LC-1A, M?hia Peninsula, New Zealand", "Rocket Lab LC-1A, Māhia Peninsula, New Zealand"),
     ("mission", "Pics Or It Didn??¦t Happen", "Pics Or It Didn't Happen"),
     ("mission", "G??kt??rk-1A", "Göktürk-1A"),
