@@ -206,8 +206,8 @@ class ImportRun(models.Model):
 class SyncCursor(models.Model):
     """Where a Launch Library 2 sync stands, saved with each page so that a stopped sync resumes where it stopped.
 
-    Launches are read oldest update first; ``updated_since`` is the newest ``last_updated`` stored and ``offset``
-    how many launches updated at that very time are stored already. ``launched_since`` keeps a ``--since`` date.
+    Launches are read oldest update first; ``updated_since`` is the newest ``last_updated`` stored, and ``offset``
+    how many launches of that very update are stored when more than a page of launches share it. ``launched_since`` keeps a ``--since`` date.
     """
 
     name = models.CharField(max_length=30, unique=True)

@@ -83,7 +83,7 @@ class LL2Client:
         if seconds <= 0:
             return
         if self.deadline is not None and time.monotonic() + seconds > self.deadline:
-            raise SyncStopped(f"the deadline comes before the next request ({reason}, {seconds:g} s)")
+            raise SyncStopped(f"the deadline comes before the next request ({reason}, {seconds:.0f} s)")
         self.on_wait(seconds, reason)
         self.sleep(seconds)
 

@@ -10,9 +10,8 @@ launch with an outcome is new: stored with LL2's provider (through the alias tab
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
-from django.db.models import Q
 from django.utils import timezone
 
 from missions.models import (
@@ -71,13 +70,13 @@ class PageMerger:
         known = {
             launch.ll2_id: launch for launch in Launch.objects.filter(ll2_id__in=[item.ll2_id for item in launches])
         }
-        candidates = _candidates(launches)
+        candidates = Candidates(launches)
         for item in launches:
             launch = known.get(item.ll2_id)
             if launch is not None:
                 self._update(launch, item, outcome)
                 continue
-            match = match_find(item, candidates)
+            match = match_find(item, candidates.around(item.launched_at))
             if match is not None:
                 candidates.remove(match)
                 Launch.objects.filter(pk=match.id).update(ll2_id=item.ll2_id)
@@ -162,20 +161,33 @@ def match_find(item: LL2Launch, candidates: list[Candidate]) -> Candidate | None
 def _close_in_time(item: LL2Launch, candidate: Candidate) -> bool:
     """Within MATCH_MINUTES, or on the same UTC day when either side knows only the day."""
     if TimePrecision.DAY in (item.time_precision, candidate.time_precision):
-        return item.launched_at.date() == candidate.launched_at.date()
+        return item.launched_at.astimezone(UTC).date() == candidate.launched_at.astimezone(UTC).date()
     return abs(item.launched_at - candidate.launched_at) <= timedelta(minutes=MATCH_MINUTES)
 
 
-def _candidates(launches: list[LL2Launch]) -> list[Candidate]:
-    """The file launches without an LL2 id around a page's launch times, in one query."""
-    start = min(item.launched_at for item in launches) - timedelta(days=1)
-    end = max(item.launched_at for item in launches) + timedelta(days=1)
-    rows = (
-        Launch.objects.filter(Q(ll2_id__isnull=True), from_file=True, launched_at__range=(start, end))
-        .order_by("launched_at", "id")
-        .values_list("id", "launched_at", "time_precision", "rocket__name", "pad__country", "pad_id")
-    )
-    return [Candidate(*row) for row in rows]
+class Candidates:
+    """The file launches without an LL2 id on the days around a page's launches, by UTC day, read in one query."""
+
+    def __init__(self, launches: list[LL2Launch]) -> None:
+        days = {item.launched_at.date() + timedelta(days=step) for item in launches for step in (-1, 0, 1)}
+        rows = (
+            Launch.objects.filter(from_file=True, ll2_id__isnull=True, launched_at__date__in=days)
+            .order_by("launched_at", "id")
+            .values_list("id", "launched_at", "time_precision", "rocket__name", "pad__country", "pad_id")
+        )
+        self.by_day: dict[date, list[Candidate]] = {}
+        for row in rows:
+            candidate = Candidate(*row)
+            self.by_day.setdefault(candidate.launched_at.astimezone(UTC).date(), []).append(candidate)
+
+    def around(self, moment: datetime) -> list[Candidate]:
+        """The candidates of the day of ``moment`` and the days either side."""
+        day = moment.astimezone(UTC).date()
+        return [found for step in (-1, 0, 1) for found in self.by_day.get(day + timedelta(days=step), [])]
+
+    def remove(self, candidate: Candidate) -> None:
+        """A candidate matched: no other LL2 launch may match it."""
+        self.by_day[candidate.launched_at.astimezone(UTC).date()].remove(candidate)
 
 
 def _pad_coordinates_fill(pad_id: int, pad: LL2Pad) -> None:

@@ -142,15 +142,18 @@ def _page_store(results: list[dict[str, Any]], *, merger: PageMerger, summary: S
 
 
 def _cursor_advance(cursor: SyncCursor, results: list[dict[str, Any]]) -> None:
-    """Move the cursor past a stored page: its newest update, and how many launches of that update are stored."""
+    """Move the cursor past a stored page: to its newest update, or further into a page-long run of one update.
+
+    The next page starts again at the newest update's launches (storing one again changes nothing), so a launch
+    updated meanwhile, which moves to the end of the order, is never skipped. Only when a whole page shares one
+    update does the offset step through the launches of that update.
+    """
     updates = [moment for data in results if (moment := parse_datetime(str(data.get("last_updated") or "")))]
-    if not updates:
+    newest = max(updates, default=cursor.updated_since)
+    if newest == cursor.updated_since:
         cursor.offset += len(results)
     else:
-        newest = max(updates)
-        at_newest = sum(moment == newest for moment in updates)
-        cursor.offset = cursor.offset + at_newest if newest == cursor.updated_since else at_newest
-        cursor.updated_since = newest
+        cursor.updated_since, cursor.offset = newest, 0
     cursor.save()
 
 

@@ -29,7 +29,7 @@ class Command(BaseCommand):
             )
 
         def on_wait(seconds: float, reason: str) -> None:
-            self.stdout.write(f"waiting {seconds:g} s before the next request ({reason})")
+            self.stdout.write(f"waiting {seconds:.0f} s before the next request ({reason})")
 
         try:
             summary = launches_sync(
