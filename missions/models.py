@@ -207,7 +207,8 @@ class SyncCursor(models.Model):
     """Where a Launch Library 2 sync stands, saved with each page so that a stopped sync resumes where it stopped.
 
     Launches are read oldest update first; ``updated_since`` is the newest ``last_updated`` stored, and ``offset``
-    how many launches of that very update are stored when more than a page of launches share it. ``launched_since`` keeps a ``--since`` date.
+    how many launches of that very update are stored when more than a page of launches share it.
+    ``launched_since`` keeps a ``--since`` date.
     """
 
     name = models.CharField(max_length=30, unique=True)
