@@ -61,6 +61,7 @@ class PageMerger:
     organisations: dict[str, int] = field(default_factory=dict)
     rockets: dict[str, int] = field(default_factory=dict)
     pads: dict[str, int] = field(default_factory=dict)
+    located: set[int] = field(default_factory=set)  # the pads given LL2's coordinates (or found with some)
 
     def merge(self, launches: list[LL2Launch]) -> PageOutcome:
         """Store a page's launches with an outcome: update those known, match those of a file, create the rest."""
@@ -71,6 +72,7 @@ class PageMerger:
             launch.ll2_id: launch for launch in Launch.objects.filter(ll2_id__in=[item.ll2_id for item in launches])
         }
         candidates = Candidates(launches)
+        matches: list[Launch] = []
         for item in launches:
             launch = known.get(item.ll2_id)
             if launch is not None:
@@ -79,14 +81,15 @@ class PageMerger:
             match = match_find(item, candidates.around(item.launched_at))
             if match is not None:
                 candidates.remove(match)
-                Launch.objects.filter(pk=match.id).update(ll2_id=item.ll2_id)
-                _pad_coordinates_fill(match.pad_id, item.pad)
+                matches.append(Launch(pk=match.id, ll2_id=item.ll2_id))
+                self._locate(match.pad_id, item.pad)
                 outcome.matched += 1
                 outcome.changed = True
             else:
                 Launch.objects.create(**self._fields(item), from_file=False, ll2_id=item.ll2_id)
                 outcome.created += 1
                 outcome.changed = True
+        Launch.objects.bulk_update(matches, ["ll2_id"], batch_size=500)
         return outcome
 
     def _update(self, launch: Launch, item: LL2Launch, outcome: PageOutcome) -> None:
@@ -140,9 +143,15 @@ class PageMerger:
                     "longitude": pad.longitude,
                 },
             )
-            _pad_coordinates_fill(stored.pk, pad)
+            self._locate(stored.pk, pad)
             self.pads[pad.location] = stored.pk
         return self.pads[pad.location]
+
+    def _locate(self, pad_id: int, pad: LL2Pad) -> None:
+        """Give a pad LL2's coordinates where it has none, once per sync."""
+        if pad_id not in self.located and pad.latitude is not None and pad.longitude is not None:
+            _pad_coordinates_fill(pad_id, pad)
+            self.located.add(pad_id)
 
 
 def match_find(item: LL2Launch, candidates: list[Candidate]) -> Candidate | None:
@@ -192,8 +201,6 @@ class Candidates:
 
 def _pad_coordinates_fill(pad_id: int, pad: LL2Pad) -> None:
     """Give a pad LL2's coordinates where it has none, and its site too: the maps place the site there."""
-    if pad.latitude is None or pad.longitude is None:
-        return
     Pad.objects.filter(pk=pad_id, latitude__isnull=True).update(latitude=pad.latitude, longitude=pad.longitude)
     LaunchSite.objects.filter(pads__pk=pad_id, latitude__isnull=True).update(
         latitude=pad.latitude,
