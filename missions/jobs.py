@@ -3,9 +3,9 @@
 from .services import launches_sync
 
 
-def launches_sync_job() -> dict[str, int | str]:
-    """Sync Launch Library 2 in the background, as ``manage.py sync_launches`` does; return its counts."""
-    summary = launches_sync()
+def launches_sync_job(max_seconds: float) -> dict[str, int | str]:
+    """Sync Launch Library 2 in the background for at most ``max_seconds``, as ``sync_launches`` does; its counts."""
+    summary = launches_sync(max_seconds=max_seconds)
     return {
         "import_run": summary.run.pk,
         "pages": summary.pages,

@@ -21,6 +21,8 @@ from .models import DataVersion, ImportFormat, ImportRun, Launch, LaunchSite, Or
 
 # Files are read in chunks of this many rows.
 CHUNK_ROWS = 50_000
+# The longest a background sync runs: at the free tier's pace, about 45 pages (4,500 launches).
+SYNC_JOB_SECONDS = 3 * 3600
 
 
 class ImportFailed(Exception):
@@ -145,7 +147,10 @@ def launches_sync(
 
 def launches_sync_enqueue() -> str:
     """Start a Launch Library 2 sync as a background job on the default queue; return the job's id."""
-    return django_rq.get_queue("default").enqueue("missions.jobs.launches_sync_job").id
+    # The job stops itself at its deadline, a little before RQ would kill it, so it ends with its record written.
+    queue = django_rq.get_queue("default", commit_mode="auto")
+    job = queue.enqueue("missions.jobs.launches_sync_job", SYNC_JOB_SECONDS - 300, job_timeout=SYNC_JOB_SECONDS)
+    return job.id
 
 
 def launches_clear() -> dict[str, int]:
