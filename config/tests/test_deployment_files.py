@@ -155,6 +155,7 @@ def test_rendered_resources(resources):
     assert sorted(resources) == [
         ("ConfigMap", "sma-config"),
         ("CronJob", "reconcile-jobs"),
+        ("CronJob", "sync-launches"),
         ("Deployment", "redis"),
         ("Deployment", "web"),
         ("Deployment", "worker"),
@@ -241,3 +242,12 @@ def test_postgres_keeps_its_data_on_a_persistent_volume_claim(resources):
     assert {"name": claim["metadata"]["name"], "mountPath": "/var/lib/postgresql/data"} in mounts
     secret = resources[("Secret", "sma-secrets")]["stringData"]
     assert secret["DATABASE_URL"] == f"postgres://sma:{secret['POSTGRES_PASSWORD']}@postgres:5432/sma"
+
+
+def test_launches_are_synced_daily_within_the_cronjobs_deadline(resources):
+    cronjob = resources[("CronJob", "sync-launches")]["spec"]
+    assert (cronjob["schedule"], cronjob["concurrencyPolicy"]) == ("17 3 * * *", "Forbid")
+    job = cronjob["jobTemplate"]["spec"]
+    (container,) = job["template"]["spec"]["containers"]
+    assert container["args"] == ["python", "manage.py", "sync_launches", "--max-minutes", "50"]
+    assert 50 * 60 < job["activeDeadlineSeconds"]  # the sync stops itself first, with its cursor saved
