@@ -2,9 +2,11 @@
 
 import csv
 import shutil
+from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core.management import CommandError, call_command
 
 from missions.models import ImportRun, Launch, LaunchSite, Organisation, Pad, Rocket
 from missions.names.build import table_build
@@ -125,10 +127,12 @@ def test_the_import_record_lists_every_repair_with_its_line(empty_launches, miss
             if organisation == "Arm??e de l'Air":
                 lines_of_armee.append(reader.line_num)
 
-    summary = launches_import(source=str(mission_launches_csv))
+    out = StringIO()
+    call_command("import_launches", str(mission_launches_csv), stdout=out)
 
-    run = ImportRun.objects.get(pk=summary.run.pk)
+    run = ImportRun.objects.latest("id")
     assert len(run.repairs) == expected
+    assert f"{expected} misspelt names repaired, each listed on the import's record" in out.getvalue()
     armee = [repair for repair in run.repairs if repair["column"] == "organisation"]
     assert [repair["line"] for repair in armee] == lines_of_armee
     assert armee[0] | {"line": 0} == {
@@ -152,3 +156,8 @@ def test_armee_de_l_air_is_one_organisation_whichever_file_it_came_from(
     assert Launch.objects.filter(organisation__name="Armée de l'Air").count() == 4
     # The four launches, spelled right in Latin-1 on lines of their own in the Maven file.
     assert space_missions_csv.read_bytes().count("Armée de l'Air".encode("latin-1")) == 4
+
+
+def test_the_build_command_names_the_files_it_lacks(tmp_path):
+    with pytest.raises(CommandError, match="lacks mission_launches.csv, Space_Corrected.csv, space_missions.csv"):
+        call_command("build_name_repairs", str(tmp_path))
