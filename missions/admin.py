@@ -115,7 +115,7 @@ class RocketAdmin(DataVersionAdminMixin, LaunchCountMixin, admin.ModelAdmin):
 class PadAdmin(DataVersionAdminMixin, LaunchCountMixin, admin.ModelAdmin):
     """Pads (the datasets' location strings) with their site and number of launches."""
 
-    list_display = ["location", "name", "site", "region", "country", "latitude", "longitude", "launch_count"]
+    list_display = ["location", "name", "site", "region", "country", "ll2_latitude", "ll2_longitude", "launch_count"]
     list_select_related = ["site"]
     list_filter = ["country"]
     search_fields = ["location", "site__name"]

@@ -86,8 +86,8 @@ class Pad(models.Model):
     region = models.CharField(max_length=200, blank=True)
     country = models.CharField(max_length=100, db_index=True)
     # The pad's own coordinates, where Launch Library 2 gives them.
-    latitude = models.FloatField(null=True, blank=True)
-    longitude = models.FloatField(null=True, blank=True)
+    ll2_latitude = models.FloatField(null=True, blank=True)
+    ll2_longitude = models.FloatField(null=True, blank=True)
 
     class Meta:
         ordering = ["location"]

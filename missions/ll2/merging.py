@@ -139,8 +139,8 @@ class PageMerger:
                     "site": site,
                     "region": pad.region[:200],
                     "country": pad.country[:100],
-                    "latitude": pad.latitude,
-                    "longitude": pad.longitude,
+                    "ll2_latitude": pad.latitude,
+                    "ll2_longitude": pad.longitude,
                 },
             )
             self._locate(stored.pk, pad)
@@ -201,7 +201,9 @@ class Candidates:
 
 def _pad_coordinates_fill(pad_id: int, pad: LL2Pad) -> None:
     """Give a pad LL2's coordinates where it has none, and its site too: the maps place the site there."""
-    Pad.objects.filter(pk=pad_id, latitude__isnull=True).update(latitude=pad.latitude, longitude=pad.longitude)
+    Pad.objects.filter(pk=pad_id, ll2_latitude__isnull=True).update(
+        ll2_latitude=pad.latitude, ll2_longitude=pad.longitude
+    )
     LaunchSite.objects.filter(pads__pk=pad_id, latitude__isnull=True).update(
         latitude=pad.latitude,
         longitude=pad.longitude,

@@ -42,7 +42,7 @@ def test_every_launch_of_the_file_is_matched_its_price_kept_and_the_later_ones_a
     assert (run.matched, run.created, run.unmatched) == (4323, 4, 0)
     newest = Launch.objects.get(mission="Starlink V1 L9 & BlackSky")
     assert (newest.price, newest.organisation.name, newest.sources) == (Decimal("50.00"), "SpaceX", ["file", "ll2"])
-    assert (newest.pad.latitude, newest.pad.longitude) == (28.5618, -80.577)  # LL2's pad coordinates
+    assert (newest.pad.ll2_latitude, newest.pad.ll2_longitude) == (28.5618, -80.577)  # LL2's pad coordinates
 
 
 def test_each_launchs_sources_are_in_the_api_and_the_admin(merged, client, admin_client):

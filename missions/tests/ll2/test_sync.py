@@ -64,7 +64,7 @@ def test_a_full_sync_from_empty_stores_exactly_the_recorded_launches(empty_launc
     assert (starlink.time_precision, starlink.mission_status, starlink.sources) == ("minute", "Success", ["ll2"])
     electron = Launch.objects.select_related("organisation", "pad__site").get(mission="They Go Up So Fast")
     assert (electron.organisation.name, electron.pad.site.name) == ("Rocket Lab", "Māhia Peninsula")
-    assert (electron.pad.latitude, electron.pad.longitude) == (-39.2615, 177.8649)
+    assert (electron.pad.ll2_latitude, electron.pad.ll2_longitude) == (-39.2615, 177.8649)
     oneweb = Launch.objects.select_related("organisation", "pad").get(mission="OneWeb 10")
     assert (oneweb.organisation.name, oneweb.pad.country) == ("Roscosmos", "Russia")
     astra = Launch.objects.get(mission="STP-27AD1")
@@ -198,7 +198,7 @@ def test_pages_of_api_2_2_0_give_the_same_launches(empty_launches, recorded, ll2
     launches_sync(client=ll2_client("2.2.0"), full=True)
 
     assert snapshot() == from_230
-    assert Launch.objects.get(mission="They Go Up So Fast").pad.latitude == -39.2615
+    assert Launch.objects.get(mission="They Go Up So Fast").pad.ll2_latitude == -39.2615
 
 
 def test_since_asks_only_for_launches_from_that_day(empty_launches, recorded, fake_ll2, ll2_client):
