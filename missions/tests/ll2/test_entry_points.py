@@ -1,14 +1,19 @@
 """The ways a sync starts: ``manage.py sync_launches``, and the admin's button that runs it as a background job."""
 
+import os
+import subprocess
+import sys
 from io import StringIO
 
 import django_rq
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.urls import reverse
 
 from analysis.maps.build import launch_site_stats
-from missions.models import Launch, LaunchSite
+from missions.models import ImportRun, Launch, LaunchSite
 from missions.selectors import ALL_LAUNCHES
 
 pytestmark = pytest.mark.django_db
@@ -75,3 +80,30 @@ def test_the_map_places_synced_launches_at_their_pads(empty_launches, ll2_settin
         "ll2",
         "pad",
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_runs_the_sync_the_admin_started(postgres, needs_redis, fake_ll2, admin_client):
+    django_rq.get_queue("default").empty()
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}",
+        "REDIS_URL": settings.REDIS_URL,
+        "LL2_BASE_URL": fake_ll2.url(),
+        "LL2_REQUEST_WAIT_SECONDS": "0",
+    }
+
+    admin_client.post(reverse("admin:missions_importrun_sync_ll2"))
+    worker = subprocess.run(
+        [sys.executable, "manage.py", "rqworker", "default", "--burst"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert worker.returncode == 0, worker.stderr
+    assert Launch.objects.count() == 4
+    assert ImportRun.objects.get(format="ll2").status == "succeeded"
