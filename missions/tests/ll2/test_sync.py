@@ -184,7 +184,7 @@ def test_a_deadline_before_the_next_request_stops_the_run_to_go_on_next_time(
 ):
     summary = launches_sync(client=ll2_client(wait_seconds=600, deadline=0))
 
-    assert summary.stopped == "the deadline comes before the next request (between requests, 600 s)"
+    assert summary.stopped.startswith("the deadline comes before the next request (between requests, ")
     assert (summary.pages, Launch.objects.count()) == (1, 100)
     launches_sync(client=ll2_client())
     assert Launch.objects.count() == 254
