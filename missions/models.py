@@ -190,7 +190,7 @@ class ImportRun(models.Model):
     duplicate_rows = models.JSONField(default=list, blank=True, help_text="[{line, duplicate_of}] per repeat.")
     error = models.TextField(blank=True)
     repairs = models.JSONField(
-        default=list, blank=True, help_text="[{line, column, original, repaired, source}] per misspelt name repaired."
+        default=list, blank=True, help_text="[{column, original, repaired, source, lines}] per misspelt name repaired."
     )
     # A Launch Library 2 sync: launches it matched with a file's launch, and file launches in its span it did not.
     matched = models.PositiveIntegerField(default=0)

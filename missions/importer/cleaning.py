@@ -128,7 +128,7 @@ def chunk_clean(frame: pd.DataFrame, *, file_format: ImportFormat) -> tuple[pd.D
 
 
 def _names_repair(values: dict[str, pd.Series]) -> list[dict[str, object]]:
-    """Repair the names of each column in place from the repairs table; list each repair with its line."""
+    """Repair the names of each column in place from the repairs table; list each repair with its lines."""
     table = name_repairs()
     found: list[dict[str, object]] = []
     for column, names in values.items():
@@ -138,11 +138,11 @@ def _names_repair(values: dict[str, pd.Series]) -> list[dict[str, object]]:
         if not fixes:
             continue
         mask = names.isin(list(fixes))
-        for line, name in names[mask].items():
+        # One entry per name with the lines that hold it: a large file repeats a few names many times.
+        for name, lines in names[mask].groupby(names[mask], sort=True).groups.items():
             fix = fixes[name]
-            found.append(
-                {"line": int(line), "column": column, "original": name, "repaired": fix.repaired, "source": fix.source}
-            )
+            entry = {"column": column, "original": name, "repaired": fix.repaired, "source": fix.source}
+            found.append({**entry, "lines": [int(line) for line in lines]})
         values[column] = names.where(~mask, names.map({name: fix.repaired for name, fix in fixes.items()}))
     return found
 

@@ -67,6 +67,18 @@ def run_finish(*, summary: ImportSummary, failed: bool, rejected_rows: int) -> N
     run.duplicates, run.duplicate_rows = len(summary.duplicates), summary.duplicates
     run.rejected = rejected_rows
     run.rejected_rows = [error.as_dict() for error in summary.rejected]
-    run.repairs = summary.repairs
+    run.repairs = repairs_merged(summary.repairs)
     run.finished_at = timezone.now()
     run.save()
+
+
+def repairs_merged(repairs: list[dict[str, object]]) -> list[dict[str, object]]:
+    """The repairs of every chunk as one entry per column and name, with all its lines in order."""
+    merged: dict[tuple, dict[str, object]] = {}
+    for repair in repairs:
+        key = (repair["column"], repair["original"])
+        if key in merged:
+            merged[key]["lines"] = [*merged[key]["lines"], *repair["lines"]]
+        else:
+            merged[key] = dict(repair)
+    return sorted(merged.values(), key=lambda repair: (repair["lines"][0], repair["column"]))
