@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from missions.models import ImportRun, ImportStatus
+from missions.models import ImportFormat, ImportRun, ImportStatus
 
 from .formats import LaunchFile, RowError
 from .sources import LocalSource
@@ -38,8 +38,9 @@ def run_file_note(*, run: ImportRun, local: LocalSource, launch_file: LaunchFile
 
 
 def run_latest_succeeded() -> ImportRun | None:
-    """The most recent import that wrote its file (dry runs and failures wrote nothing)."""
-    return ImportRun.objects.filter(status=ImportStatus.SUCCEEDED).order_by("-started_at", "-id").first()
+    """The most recent import that wrote its file (dry runs and failures wrote nothing; a sync reads no file)."""
+    runs = ImportRun.objects.filter(status=ImportStatus.SUCCEEDED).exclude(format=ImportFormat.LL2)
+    return runs.order_by("-started_at", "-id").first()
 
 
 def run_fail(*, run: ImportRun, error: str) -> None:

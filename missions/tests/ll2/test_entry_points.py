@@ -13,8 +13,10 @@ from django.db import connection
 from django.urls import reverse
 
 from analysis.maps.build import launch_site_stats
+from conftest import FEW_LAUNCHES
 from missions.models import ImportRun, Launch, LaunchSite
 from missions.selectors import ALL_LAUNCHES
+from testsupport.sample import sample_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -107,3 +109,14 @@ def test_a_real_worker_runs_the_sync_the_admin_started(postgres, needs_redis, fa
     assert worker.returncode == 0, worker.stderr
     assert Launch.objects.count() == 4
     assert ImportRun.objects.get(format="ll2").status == "succeeded"
+
+
+def test_a_sync_does_not_make_import_if_changed_import_the_same_file_again(empty_launches, ll2_settings, tmp_path):
+    path = sample_csv(tmp_path / "few.csv", FEW_LAUNCHES)
+    call_command("import_launches", "--if-changed", str(path), stdout=StringIO())
+    call_command("sync_launches", stdout=StringIO())
+    out = StringIO()
+
+    call_command("import_launches", "--if-changed", str(path), stdout=out)
+
+    assert out.getvalue().startswith(f"Kept the 9 launches stored: {path} is unchanged since its import of ")
