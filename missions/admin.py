@@ -3,10 +3,12 @@
 from django import forms
 from django.contrib import admin
 from django.db.models import Count, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.urls import path, reverse
 
 from .geocoding import site_coordinates_correct
 from .models import DataVersion, ImportRun, Launch, LaunchSite, Organisation, Pad, Rocket
+from .services import launches_sync_enqueue
 
 
 class DataVersionAdminMixin:
@@ -70,10 +72,12 @@ class CountryFilter(admin.SimpleListFilter):
 class LaunchAdmin(DataVersionAdminMixin, admin.ModelAdmin):
     """Every launch with its organisation, rocket, pad, time, price and outcome."""
 
-    list_display = ["launched_at", "organisation", "rocket", "mission", "pad", "price", "mission_status"]
+    list_display = ["launched_at", "organisation", "rocket", "mission", "pad", "price", "mission_status", "sources"]
     list_select_related = ["organisation", "rocket", "pad"]
     list_filter = [
         "mission_status",
+        "from_file",
+        ("ll2_id", admin.EmptyFieldListFilter),
         ("rocket__status", admin.ChoicesFieldListFilter),
         ("organisation", admin.RelatedOnlyFieldListFilter),
         CountryFilter,
@@ -82,7 +86,12 @@ class LaunchAdmin(DataVersionAdminMixin, admin.ModelAdmin):
     search_fields = ["mission", "rocket__name", "organisation__name", "pad__location"]
     date_hierarchy = "launched_at"
     autocomplete_fields = ["organisation", "pad", "rocket"]
+    readonly_fields = ["from_file", "ll2_id", "sources"]
     show_full_result_count = False  # the unfiltered count is a second full scan on large tables
+
+    @admin.display(description="sources")
+    def sources(self, launch: Launch) -> str:
+        return ", ".join(launch.sources)
 
 
 @admin.register(Organisation)
@@ -106,7 +115,7 @@ class RocketAdmin(DataVersionAdminMixin, LaunchCountMixin, admin.ModelAdmin):
 class PadAdmin(DataVersionAdminMixin, LaunchCountMixin, admin.ModelAdmin):
     """Pads (the datasets' location strings) with their site and number of launches."""
 
-    list_display = ["location", "name", "site", "region", "country", "launch_count"]
+    list_display = ["location", "name", "site", "region", "country", "ll2_latitude", "ll2_longitude", "launch_count"]
     list_select_related = ["site"]
     list_filter = ["country"]
     search_fields = ["location", "site__name"]
@@ -114,11 +123,35 @@ class PadAdmin(DataVersionAdminMixin, LaunchCountMixin, admin.ModelAdmin):
 
 @admin.register(ImportRun)
 class ImportRunAdmin(admin.ModelAdmin):
-    """The provenance of every import, read-only."""
+    """The provenance of every import and sync, read-only; staff start a Launch Library 2 sync from its list."""
 
-    list_display = ["started_at", "source", "format", "status", "rows", "created", "updated", "unchanged", "rejected"]
+    list_display = [
+        "started_at",
+        "source",
+        "format",
+        "status",
+        "rows",
+        "created",
+        "matched",
+        "updated",
+        "unchanged",
+        "rejected",
+    ]
     list_filter = ["status", "format"]
     search_fields = ["source", "sha256"]
+    change_list_template = "admin/missions/importrun/change_list.html"
+
+    def get_urls(self) -> list:
+        sync = self.admin_site.admin_view(self.sync_view)
+        return [path("sync-ll2/", sync, name="missions_importrun_sync_ll2"), *super().get_urls()]
+
+    def sync_view(self, request: HttpRequest) -> HttpResponse:
+        """POST: start a Launch Library 2 sync in the background; staff only."""
+        if request.method != "POST" or not request.user.is_staff:
+            return HttpResponseNotAllowed(["POST"])
+        job_id = launches_sync_enqueue()
+        self.message_user(request, f"Launch Library 2 sync started in the background (job {job_id}).")
+        return HttpResponseRedirect(reverse("admin:missions_importrun_changelist"))
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

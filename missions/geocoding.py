@@ -75,6 +75,23 @@ def gazetteer() -> Gazetteer:
     return Gazetteer(sites=sites, countries=countries)
 
 
+@cache
+def _gazetteer_site_names() -> dict[str, str]:
+    """Folded site name or alias -> the gazetteer's spelling of the site."""
+    with GAZETTEER_PATH.open(encoding="utf-8", newline="") as handle:
+        rows = [
+            row for row in csv.DictReader(handle, delimiter="\t") if row["precision"] != CoordinatePrecision.COUNTRY
+        ]
+    return {
+        name_key(name): row["name"] for row in rows for name in [row["name"], *filter(None, row["aliases"].split("|"))]
+    }
+
+
+def gazetteer_site_name(name: str) -> str | None:
+    """The gazetteer's spelling of a site known by any of its names; None for a site it does not list."""
+    return _gazetteer_site_names().get(name_key(name))
+
+
 class SiteGeocoder:
     """The chain gazetteer -> Nominatim (when enabled) -> country; counts the look-ups it makes."""
 

@@ -47,6 +47,7 @@ class CoordinateSource(models.TextChoices):
     NOMINATIM = "nominatim", "Nominatim"
     COUNTRY = "country", "Country"
     MANUAL = "manual", "Manual correction"
+    LL2 = "ll2", "Launch Library 2"
 
 
 class CoordinatePrecision(models.TextChoices):
@@ -84,6 +85,9 @@ class Pad(models.Model):
     site = models.ForeignKey(LaunchSite, on_delete=models.PROTECT, related_name="pads")
     region = models.CharField(max_length=200, blank=True)
     country = models.CharField(max_length=100, db_index=True)
+    # The pad's own coordinates, where Launch Library 2 gives them.
+    ll2_latitude = models.FloatField(null=True, blank=True)
+    ll2_longitude = models.FloatField(null=True, blank=True)
 
     class Meta:
         ordering = ["location"]
@@ -119,6 +123,10 @@ class Launch(models.Model):
         max_digits=10, decimal_places=2, null=True, blank=True, help_text="Launch cost in millions of USD."
     )
     mission_status = models.CharField(max_length=20, choices=MissionStatus.choices)
+    # Where the launch comes from: a launch file, Launch Library 2, or both once a sync has matched a file's launch.
+    # The database default lets the importer's COPY leave the column out.
+    from_file = models.BooleanField(default=True, db_default=True, help_text="Imported from a launch file.")
+    ll2_id = models.UUIDField(null=True, blank=True, unique=True, help_text="The launch's id in Launch Library 2.")
 
     class Meta:
         ordering = ["-launched_at", "id"]
@@ -138,6 +146,11 @@ class Launch(models.Model):
     def __str__(self) -> str:
         return f"{self.rocket} | {self.mission}"
 
+    @property
+    def sources(self) -> list[str]:
+        """The sources this launch comes from: "file" and/or "ll2"."""
+        return [name for name, present in (("file", self.from_file), ("ll2", self.ll2_id is not None)) if present]
+
 
 class ImportFormat(models.TextChoices):
     """The layouts of the public launch files that the importer reads."""
@@ -145,6 +158,7 @@ class ImportFormat(models.TextChoices):
     MISSION_LAUNCHES = "mission_launches", "Kaggle mission_launches.csv"
     SPACE_CORRECTED = "space_corrected", "Kaggle Space_Corrected.csv"
     SPACE_MISSIONS = "space_missions", "Maven Analytics space_missions.csv"
+    LL2 = "ll2", "Launch Library 2 sync"
 
 
 class ImportStatus(models.TextChoices):
@@ -175,12 +189,36 @@ class ImportRun(models.Model):
     rejected_rows = models.JSONField(default=list, blank=True, help_text="[{line, column, reason}] per bad row.")
     duplicate_rows = models.JSONField(default=list, blank=True, help_text="[{line, duplicate_of}] per repeat.")
     error = models.TextField(blank=True)
+    repairs = models.JSONField(
+        default=list, blank=True, help_text="[{column, original, repaired, source, lines}] per misspelt name repaired."
+    )
+    # A Launch Library 2 sync: launches it matched with a file's launch, and file launches in its span it did not.
+    matched = models.PositiveIntegerField(default=0)
+    unmatched = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-started_at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.source} ({self.status}, {self.started_at:%Y-%m-%d %H:%M})"
+
+
+class SyncCursor(models.Model):
+    """Where a Launch Library 2 sync stands, saved with each page so that a stopped sync resumes where it stopped.
+
+    Launches are read oldest update first; ``updated_since`` is the newest ``last_updated`` stored, and ``offset``
+    how many launches of that very update are stored when more than a page of launches share it.
+    ``launched_since`` keeps a ``--since`` date.
+    """
+
+    name = models.CharField(max_length=30, unique=True)
+    updated_since = models.DateTimeField(null=True, blank=True)
+    offset = models.PositiveIntegerField(default=0)
+    launched_since = models.DateTimeField(null=True, blank=True)
+    saved_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.name}: updated since {self.updated_since}, offset {self.offset}"
 
 
 class DataVersion(VersionCounter):

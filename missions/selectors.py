@@ -139,6 +139,8 @@ def launch_rows(launches: QuerySet[Launch]) -> QuerySet:
         "mission_status",
         "price",
         "pad_id",
+        "from_file",
+        "ll2_id",
         organisation_name=F("organisation__name"),
         rocket_name=F("rocket__name"),
         rocket_status=F("rocket__status"),

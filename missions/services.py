@@ -1,8 +1,10 @@
-"""Writes to the launch records: importing launch files, clearing the data and versioning it."""
+"""Writes to the launch records: importing launch files, syncing Launch Library 2, clearing the data."""
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date
 
+import django_rq
 import pandas as pd
 from django.conf import settings
 from django.db import connection, transaction
@@ -22,10 +24,15 @@ from .importer.runs import (
 )
 from .importer.sources import source_fetch
 from .importer.writing import LaunchWriter
+from .ll2.client import LL2Client
+from .ll2.sync import SyncSummary, client_from_settings
+from .ll2.sync import launches_sync as ll2_launches_sync
 from .models import DataVersion, ImportFormat, ImportRun, Launch, LaunchSite, Organisation, Pad, Rocket
 
 # Files are read in chunks of this many rows.
 CHUNK_ROWS = 50_000
+# The longest a background sync runs: at the free tier's pace, about 45 pages (4,500 launches).
+SYNC_JOB_SECONDS = 3 * 3600
 
 
 class ImportFailed(Exception):
@@ -145,6 +152,31 @@ def imports_reconcile() -> int:
     return runs_reap()
 
 
+def launches_sync(
+    *,
+    since: date | None = None,
+    full: bool = False,
+    max_seconds: float | None = None,
+    progress: Callable[[SyncSummary], None] | None = None,
+    on_wait: Callable[[float, str], None] | None = None,
+    client: LL2Client | None = None,
+) -> SyncSummary:
+    """Sync past launches from Launch Library 2 from where the last sync stopped, then locate the sites it added."""
+    client = client or client_from_settings(max_seconds=max_seconds, on_wait=on_wait)
+    summary = ll2_launches_sync(client=client, since=since, full=full, progress=progress)
+    if summary.created:
+        sites_geocode()
+    return summary
+
+
+def launches_sync_enqueue() -> str:
+    """Start a Launch Library 2 sync as a background job on the default queue; return the job's id."""
+    # The job stops itself at its deadline, a little before RQ would kill it, so it ends with its record written.
+    queue = django_rq.get_queue("default", commit_mode="auto")
+    job = queue.enqueue("missions.jobs.launches_sync_job", SYNC_JOB_SECONDS - 300, job_timeout=SYNC_JOB_SECONDS)
+    return job.id
+
+
 def launches_clear() -> dict[str, int]:
     """Delete every launch and the organisations, rockets, pads and sites they used; return what was deleted."""
     with transaction.atomic():
@@ -169,6 +201,7 @@ def _valid_rows(
     for frame, errors in chunks:
         summary.rows += len(frame) + len({error.line for error in errors})
         summary.rejected.extend(errors)
+        summary.repairs.extend(frame.attrs.pop("repairs", []))
         if progress:
             progress(summary.rows)
         if not frame.empty:

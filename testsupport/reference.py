@@ -1,6 +1,7 @@
 """The tests' oracle: an independent pandas reading of a launch file in the Kaggle mission_launches.csv layout.
 
 Read once per file and shared by every test module, so that all of them check the application against one reading.
+Names are spelled as the shipped repairs table says (its whole values replaced, then its fragments), as on import.
 """
 
 from functools import cache
@@ -9,15 +10,32 @@ from pathlib import Path
 import pandas as pd
 
 from missions.importer.formats import UTF8_CP1252
+from missions.names.repairs import table_read
 
 COLUMNS = ["Organisation", "Location", "Date", "Detail", "Rocket_Status", "Price", "Mission_Status"]
 
 
 @cache
 def launch_rows(path: Path) -> pd.DataFrame:
-    """The file's seven named columns as text, exactly as written, without exact duplicate rows."""
+    """The file's seven named columns as text, without exact duplicate rows, names repaired as on import."""
     rows = pd.read_csv(path, usecols=COLUMNS, dtype=str, keep_default_na=False)
-    return rows.drop_duplicates()[COLUMNS].reset_index(drop=True)
+    rows = rows.drop_duplicates()[COLUMNS].reset_index(drop=True)
+    parts = rows["Detail"].str.split(" | ", n=1, regex=False)
+    return rows.assign(
+        Organisation=repaired(rows["Organisation"], "organisation"),
+        Location=repaired(rows["Location"], "location"),
+        Detail=parts.str[0] + " | " + repaired(parts.str[1], "mission"),
+    )
+
+
+def repaired(values: pd.Series, column: str) -> pd.Series:
+    """Names of one column as the repairs table spells them: its whole values replaced, then its fragments."""
+    table = [row for row in table_read() if row["column"] == column]
+    values = values.replace({row["original"]: row["repaired"] for row in table if row["kind"] == "value"})
+    for row in table:
+        if row["kind"] == "fragment":
+            values = values.str.replace(row["original"], row["repaired"], regex=False)
+    return values
 
 
 @cache

@@ -27,6 +27,7 @@ def test_the_sample_holds_the_quirks_of_the_real_file(sample_launches_csv):
     assert set(location_parts) == {2, 3, 4}
     assert frame["Location"].str.endswith((", Pacific Ocean", ", Barents Sea", ", New Mexico", ", Yellow Sea")).any()
     assert frame["Organisation"].str.contains("-").any()
+    details = pd.read_csv(sample_launches_csv, dtype=str)["Detail"]  # as written: the oracle repairs the names
     for quirk in ("\x81", "??", "n\u2020\xad", " & ", "/", ","):
-        assert frame["mission"].str.contains(quirk, regex=False).any(), quirk
+        assert details.str.contains(quirk, regex=False).any(), quirk
     assert not pd.isna(frame["launched_at"]).any()

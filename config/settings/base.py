@@ -153,6 +153,14 @@ LAUNCH_DATA_TIMEOUT = float(os.environ.get("LAUNCH_DATA_TIMEOUT", "20"))
 GEOCODING_NOMINATIM = env_bool("GEOCODING_NOMINATIM", False)
 GEOCODING_USER_AGENT = os.environ.get("GEOCODING_USER_AGENT", "space-mission-analysis")
 GEOCODING_TIMEOUT = float(os.environ.get("GEOCODING_TIMEOUT", "10"))
+
+# Launch Library 2 (sync_launches): the API's base URL, an optional token, the wait between requests (the free tier
+# allows about 15 requests an hour: 240 s apart; a token or the development mirror allows shorter waits) and the
+# timeout of one request, in seconds.
+LL2_BASE_URL = os.environ.get("LL2_BASE_URL", "https://ll.thespacedevs.com/2.3.0")
+LL2_API_TOKEN = os.environ.get("LL2_API_TOKEN", "")
+LL2_REQUEST_WAIT_SECONDS = float(os.environ.get("LL2_REQUEST_WAIT_SECONDS", "240"))
+LL2_TIMEOUT_SECONDS = float(os.environ.get("LL2_TIMEOUT_SECONDS", "30"))
 # Map tiles behind the interactive maps; markers, popups and legend work even where tiles cannot load.
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_TILE_ATTRIBUTION = os.environ.get(

@@ -168,6 +168,7 @@ def test_rendered_resources(resources):
     assert sorted(resources) == [
         ("ConfigMap", "sma-config"),
         ("CronJob", "reconcile-jobs"),
+        ("CronJob", "sync-launches"),
         ("Deployment", "redis"),
         ("Deployment", "web"),
         ("Deployment", "worker"),
@@ -285,7 +286,7 @@ def test_only_the_applications_pods_reach_postgres_and_redis(resources):
             expressions["app.kubernetes.io/component"]["values"]
         )
     assert allowed == {
-        "postgres": {"web", "worker", "migrate", "import", "reconcile-jobs"},
+        "postgres": {"web", "worker", "migrate", "import", "reconcile-jobs", "sync-launches"},
         "redis": {"web", "worker", "reconcile-jobs"},
     }
     # Each allowed component is a pod template of the application, and the selected pods are the services' own.
@@ -294,9 +295,9 @@ def test_only_the_applications_pods_reach_postgres_and_redis(resources):
         for (kind, _), doc in resources.items()
         if kind in {"Deployment", "Job"}
     } | {
-        resources[("CronJob", "reconcile-jobs")]["spec"]["jobTemplate"]["spec"]["template"]["metadata"]["labels"][
-            "app.kubernetes.io/component"
-        ]
+        doc["spec"]["jobTemplate"]["spec"]["template"]["metadata"]["labels"]["app.kubernetes.io/component"]
+        for (kind, _), doc in resources.items()
+        if kind == "CronJob"
     }
     assert allowed["postgres"] <= templates
     assert (
@@ -307,3 +308,12 @@ def test_only_the_applications_pods_reach_postgres_and_redis(resources):
         resources[("Deployment", "redis")]["spec"]["template"]["metadata"]["labels"]["app.kubernetes.io/name"]
         == "redis"
     )
+
+
+def test_launches_are_synced_daily_within_the_cronjobs_deadline(resources):
+    cronjob = resources[("CronJob", "sync-launches")]["spec"]
+    assert (cronjob["schedule"], cronjob["concurrencyPolicy"]) == ("17 3 * * *", "Forbid")
+    job = cronjob["jobTemplate"]["spec"]
+    (container,) = job["template"]["spec"]["containers"]
+    assert container["args"] == ["python", "manage.py", "sync_launches", "--max-minutes", "50"]
+    assert 50 * 60 < job["activeDeadlineSeconds"]  # the sync stops itself first, with its cursor saved

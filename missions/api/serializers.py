@@ -36,6 +36,12 @@ class LaunchSerializer(serializers.Serializer):
     site = serializers.CharField()
     site_id = serializers.IntegerField()
     country = serializers.CharField()
+    sources = serializers.ListField(
+        child=serializers.ChoiceField(choices=["file", "ll2"]),
+        read_only=True,
+        help_text='Where the launch comes from: "file" (an imported launch file) and/or "ll2" (Launch Library 2).',
+    )
+    ll2_id = serializers.UUIDField(allow_null=True, read_only=True, help_text="The launch's id in Launch Library 2.")
 
     def to_representation(self, launch: dict[str, Any]) -> dict[str, Any]:
         """A row of ``launch_rows()`` as it is, renamed: field-by-field serialization would cost more than the query."""
@@ -58,6 +64,10 @@ class LaunchSerializer(serializers.Serializer):
             "site": launch["site_name"],
             "site_id": launch["site_id"],
             "country": launch["country"],
+            "sources": [
+                name for name, present in (("file", launch["from_file"]), ("ll2", launch["ll2_id"])) if present
+            ],
+            "ll2_id": None if launch["ll2_id"] is None else str(launch["ll2_id"]),
         }
 
 
@@ -199,4 +209,7 @@ class ImportRunSerializer(serializers.ModelSerializer):
             "rejected_rows",
             "duplicate_rows",
             "error",
+            "matched",
+            "unmatched",
+            "repairs",
         ]

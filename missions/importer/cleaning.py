@@ -1,7 +1,8 @@
 """Cleaning one chunk of a launch file: every field validated and converted into the canonical columns.
 
 A row with any error is left out of the chunk and reported as ``RowError``s naming its line and column; the rest
-come out typed: UTC launch times with their precision, prices as numbers, statuses as the models' values.
+come out typed: UTC launch times with their precision, prices as numbers, statuses as the models' values, and
+names as the repairs table spells them; the repairs made are listed in the cleaned frame's ``attrs["repairs"]``.
 """
 
 import pandas as pd
@@ -9,6 +10,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from missions.models import ImportFormat, MissionStatus, RocketStatus, TimePrecision
+from missions.names.repairs import name_repairs
 
 from .formats import RowError
 
@@ -101,25 +103,48 @@ def chunk_clean(frame: pd.DataFrame, *, file_format: ImportFormat) -> tuple[pd.D
         "rocket": rocket,
         "mission": mission,
     }
+    repairs = _names_repair(values)
     for name, limit in MAX_LENGTHS.items():
         reject(values[name].str.len() > limit, name, f"is longer than {limit} characters")
 
     clean = pd.DataFrame(
         {
             "line": frame.index,
-            "organisation": frame["organisation"],
-            "location": frame["location"],
+            "organisation": values["organisation"],
+            "location": values["location"],
             "launched_at": launched_at,
             "time_precision": precision,
-            "rocket": rocket,
-            "mission": mission,
+            "rocket": values["rocket"],
+            "mission": values["mission"],
             "rocket_status": rocket_status,
             "price": price.round(2),
             "mission_status": frame["mission_status"],
         },
         index=frame.index,
     )
-    return clean[~bad].reset_index(drop=True), errors
+    clean = clean[~bad].reset_index(drop=True)
+    clean.attrs["repairs"] = repairs
+    return clean, errors
+
+
+def _names_repair(values: dict[str, pd.Series]) -> list[dict[str, object]]:
+    """Repair the names of each column in place from the repairs table; list each repair with its lines."""
+    table = name_repairs()
+    found: list[dict[str, object]] = []
+    for column, names in values.items():
+        # Only a name with a "?" or a character beyond ASCII can be mangled: the rest skip the table.
+        suspects = names[names.str.contains(r"[^\x00-\x7f]|\?", regex=True, na=False)].unique()
+        fixes = {name: repair for name in suspects if (repair := table.repair(column, name)) is not None}
+        if not fixes:
+            continue
+        mask = names.isin(list(fixes))
+        # One entry per name with the lines that hold it: a large file repeats a few names many times.
+        for name, lines in names[mask].groupby(names[mask], sort=True).groups.items():
+            fix = fixes[name]
+            entry = {"column": column, "original": name, "repaired": fix.repaired, "source": fix.source}
+            found.append({**entry, "lines": [int(line) for line in lines]})
+        values[column] = names.where(~mask, names.map({name: fix.repaired for name, fix in fixes.items()}))
+    return found
 
 
 def _parse_kaggle_dates(dates: pd.Series) -> tuple[pd.Series, pd.Series]:

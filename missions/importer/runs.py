@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from missions.models import ImportRun, ImportStatus
+from missions.models import ImportFormat, ImportRun, ImportStatus
 
 from .formats import LaunchFile, RowError
 from .sources import LocalSource
@@ -36,6 +36,7 @@ class ImportSummary:
     unchanged: int = 0
     duplicates: list[dict[str, int]] = field(default_factory=list)
     rejected: list[RowError] = field(default_factory=list)
+    repairs: list[dict[str, object]] = field(default_factory=list)
     dry_run: bool = False
 
 
@@ -103,8 +104,9 @@ def run_file_note(*, run: ImportRun, local: LocalSource, launch_file: LaunchFile
 
 
 def run_latest_succeeded() -> ImportRun | None:
-    """The most recent import that wrote its file (dry runs and failures wrote nothing)."""
-    return ImportRun.objects.filter(status=ImportStatus.SUCCEEDED).order_by("-started_at", "-id").first()
+    """The most recent import that wrote its file (dry runs and failures wrote nothing; a sync reads no file)."""
+    runs = ImportRun.objects.filter(status=ImportStatus.SUCCEEDED).exclude(format=ImportFormat.LL2)
+    return runs.order_by("-started_at", "-id").first()
 
 
 def run_fail(*, run: ImportRun, error: str) -> None:
@@ -132,6 +134,7 @@ def run_finish(*, summary: ImportSummary, failed: bool, rejected_rows: int) -> N
     run.duplicates, run.duplicate_rows = len(summary.duplicates), summary.duplicates
     run.rejected = rejected_rows
     run.rejected_rows = [error.as_dict() for error in summary.rejected]
+    run.repairs = repairs_merged(summary.repairs)
     run.finished_at = timezone.now()
     run.save()
 
@@ -185,3 +188,15 @@ def _lock_path(run: ImportRun) -> Path:
     directory = Path(settings.VAR_DIR) / "import-runs"
     directory.mkdir(parents=True, exist_ok=True)
     return directory / f"{run.pk}.lock"
+
+
+def repairs_merged(repairs: list[dict[str, object]]) -> list[dict[str, object]]:
+    """The repairs of every chunk as one entry per column and name, with all its lines in order."""
+    merged: dict[tuple, dict[str, object]] = {}
+    for repair in repairs:
+        key = (repair["column"], repair["original"])
+        if key in merged:
+            merged[key]["lines"] = [*merged[key]["lines"], *repair["lines"]]
+        else:
+            merged[key] = dict(repair)
+    return sorted(merged.values(), key=lambda repair: (repair["lines"][0], repair["column"]))

@@ -73,6 +73,8 @@ def test_launch_shows_the_names_of_what_it_refers_to(client, launch_data):
         "site": "Kennedy Space Center",
         "site_id": launch.pad.site_id,
         "country": "USA",
+        "sources": ["file"],
+        "ll2_id": None,
     }
 
 

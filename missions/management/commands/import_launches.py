@@ -72,6 +72,8 @@ class Command(BaseCommand):
             self.stdout.write(f"line {duplicate['line']}: duplicate of line {duplicate['duplicate_of']}, imported once")
         for error in summary.rejected:
             self.stderr.write(f"{summary.run.source}:{error.line}: {error.column}: {error.reason} (skipped)")
+        if repaired := sum(len(repair["lines"]) for repair in summary.repairs):
+            self.stdout.write(f"{repaired} misspelt names repaired, each listed on the import's record")
         prefix = "Dry run, nothing written: " if dry_run else ""
         self.stdout.write(
             self.style.SUCCESS(
