@@ -69,24 +69,40 @@ class Job(models.Model):
         """Whether the job has ended, well or badly."""
         return self.status in (JobStatus.FINISHED, JobStatus.FAILED)
 
-    def mark_started(self, *, data_version: int) -> None:
-        """Record that a worker picked the job up, and the version of the data it reads."""
-        self.status = JobStatus.STARTED
-        self.started_at = timezone.now()
-        self.data_version = data_version
-        self.save(update_fields=["status", "started_at", "data_version"])
-        JobListVersion.bump()
+    def _move(self, *, allowed: tuple[str, ...], **values: Any) -> bool:
+        """Save a change of status only if the job is still in an allowed one; returns whether it moved.
 
-    def mark_finished(self, *, result: Any = None, artefacts: dict[str, str] | None = None) -> None:
-        """Record the outcome of a successful run."""
-        rows = result if isinstance(result, list) else [result]
-        self.status = JobStatus.FINISHED
-        self.result = result
-        self.columns = list(dict.fromkeys(key for row in rows if isinstance(row, dict) for key in row))
-        self.artefacts = artefacts or {}
-        self.finished_at = timezone.now()
-        self.save(update_fields=["status", "result", "columns", "artefacts", "finished_at"])
+        One conditional UPDATE: a job that ended stays ended, and a job starts at most once, whatever races.
+        """
+        moved = Job.objects.filter(pk=self.pk, status__in=allowed).update(**values)
+        if not moved:
+            self.refresh_from_db()
+            return False
+        for name, value in values.items():
+            setattr(self, name, value)
         JobListVersion.bump()
+        return True
+
+    def mark_started(self, *, data_version: int) -> bool:
+        """Record that a worker picked the queued job up, and the version of the data it reads."""
+        return self._move(
+            allowed=(JobStatus.QUEUED,),
+            status=JobStatus.STARTED,
+            started_at=timezone.now(),
+            data_version=data_version,
+        )
+
+    def mark_finished(self, *, result: Any = None, artefacts: dict[str, str] | None = None) -> bool:
+        """Record the outcome of a successful run, unless the job ended meanwhile."""
+        rows = result if isinstance(result, list) else [result]
+        return self._move(
+            allowed=(JobStatus.QUEUED, JobStatus.STARTED),
+            status=JobStatus.FINISHED,
+            result=result,
+            columns=list(dict.fromkeys(key for row in rows if isinstance(row, dict) for key in row)),
+            artefacts=artefacts or {},
+            finished_at=timezone.now(),
+        )
 
     @property
     def ordered_result(self) -> Any:
@@ -97,15 +113,16 @@ class Job(models.Model):
             return [{column: row[column] for column in self.columns if column in row} for row in self.result]
         return self.result
 
-    def mark_failed(self, *, error: str, traceback: str = "") -> None:
-        """Record why the run failed, and where when known; a failed job never carries a result."""
-        self.status = JobStatus.FAILED
-        self.result = None
-        self.error = error
-        self.traceback = traceback
-        self.finished_at = timezone.now()
-        self.save(update_fields=["status", "result", "error", "traceback", "finished_at"])
-        JobListVersion.bump()
+    def mark_failed(self, *, error: str, traceback: str = "") -> bool:
+        """Record why the run failed, and where when known, unless the job ended meanwhile; no result is kept."""
+        return self._move(
+            allowed=(JobStatus.QUEUED, JobStatus.STARTED),
+            status=JobStatus.FAILED,
+            result=None,
+            error=error,
+            traceback=traceback,
+            finished_at=timezone.now(),
+        )
 
 
 class JobListVersion(VersionCounter):

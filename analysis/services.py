@@ -4,10 +4,12 @@ import hashlib
 import json
 import logging
 import os
+import posixpath
 import socket
 import traceback
 from dataclasses import dataclass
 from datetime import timedelta
+from collections.abc import Iterable
 from typing import Any
 
 import django_rq
@@ -85,19 +87,27 @@ def job_enqueue(*, job: Job) -> None:
 
 
 def job_run(*, job_id: str) -> None:
-    """Run a job's analysis and record its outcome on the job; errors are recorded, then raised again."""
+    """Run a queued job's analysis and record its outcome; errors are recorded, then raised again.
+
+    A job runs at most once: one that another run started, or that ended (failed by reconciliation, say), is
+    left as it is.
+    """
     job = Job.objects.filter(pk=job_id).first()
     if job is None:
         logger.info("Job %s was deleted before it ran", job_id)
         return
+    if not job.mark_started(data_version=data_version()):
+        logger.warning("Job %s is %s already; not running it again", job_id, job.status)
+        return
     analysis = ANALYSES.get(job.analysis)
-    job.mark_started(data_version=data_version())
     try:
         if analysis is None:
             raise LookupError(f"Unknown analysis {job.analysis!r}.")
         output = analysis.run(**analysis.arguments(params=job.params))
         if isinstance(output, Artefacts):
-            job.mark_finished(result=output.summary, artefacts=_artefacts_save(job=job, files=output.files))
+            artefacts = _artefacts_save(job=job, files=output.files)
+            if not job.mark_finished(result=output.summary, artefacts=artefacts):
+                _files_delete(names=artefacts.values())
         else:
             job.mark_finished(result=output)
     except Exception as error:
@@ -162,12 +172,16 @@ def _queue_problem(*, job: Job) -> str:
 
 
 def _worker_alive(name: str, connection: Any) -> bool:
-    """Whether a worker is registered and, when it runs on this host, its process still exists."""
+    """Whether a worker is registered, heartbeats, and, when it runs on this host, its process still exists."""
     worker = Worker.find_by_key(Worker.redis_worker_namespace_prefix + name, connection=connection)
     if worker is None:
         return False
+    # Workers heartbeat every few seconds, even mid-job: a silent one is dead, whichever host it ran on.
+    silent_for = (timezone.now() - worker.last_heartbeat).total_seconds() if worker.last_heartbeat else 0
+    if silent_for > settings.ANALYSIS_WORKER_DEAD_AFTER:
+        return False
     if worker.hostname != socket.gethostname() or not worker.pid:
-        return True  # Another host's worker is judged by its heartbeat, which keeps its key alive.
+        return True
     try:
         os.kill(worker.pid, 0)
     except ProcessLookupError:
@@ -177,10 +191,23 @@ def _worker_alive(name: str, connection: Any) -> bool:
     return True
 
 
+def _files_delete(*, names: Iterable[str]) -> None:
+    """Delete stored files, then each folder they leave empty (a job's files share one folder)."""
+    folders = set()
+    for name in names:
+        default_storage.delete(name)
+        folders.add(posixpath.dirname(name))
+    for folder in folders:
+        try:
+            # Only storages on a file system have folders to leave behind; remove one only when it is empty.
+            os.rmdir(default_storage.path(folder))
+        except (NotImplementedError, OSError):
+            pass
+
+
 def job_delete(*, job: Job) -> None:
     """Delete a job and its files."""
-    for name in job.artefacts.values():
-        default_storage.delete(name)
+    _files_delete(names=job.artefacts.values())
     job.delete()
     JobListVersion.bump()
 
@@ -188,8 +215,7 @@ def job_delete(*, job: Job) -> None:
 def jobs_clear() -> int:
     """Delete every job and its files; returns how many jobs were deleted."""
     for artefacts in Job.objects.exclude(artefacts={}).values_list("artefacts", flat=True).iterator():
-        for name in artefacts.values():
-            default_storage.delete(name)
+        _files_delete(names=artefacts.values())
     deleted, _ = Job.objects.all().delete()
     JobListVersion.bump()
     return deleted

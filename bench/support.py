@@ -87,9 +87,9 @@ def database_load(url: str, source: Path, expected: int, env: dict[str, str]) ->
 
 
 def gunicorn_start(env: dict[str, str], *, workers: int, ready_path: str) -> tuple[subprocess.Popen, str]:
-    """gunicorn on a free port; returns once ``ready_path`` answers."""
+    """gunicorn on BENCH_PORT, or else a free port; returns once ``ready_path`` answers."""
     with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
+        probe.bind(("127.0.0.1", int(os.environ.get("BENCH_PORT", "0"))))
         port = probe.getsockname()[1]
     command = ["-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
     server = subprocess.Popen([sys.executable, *command, "--log-level", "warning"], cwd=ROOT, env=env)

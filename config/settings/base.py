@@ -189,6 +189,16 @@ ANALYSIS_QUEUE = "analysis"
 # Seconds a queued job may wait for its Redis entry to appear before it counts as lost from the queue.
 ANALYSIS_JOB_LOST_AFTER = int(os.environ.get("ANALYSIS_JOB_LOST_AFTER", "60"))
 
+# The worker: jobs run in the worker's process (no fork per job) with a heartbeat thread. A worker whose heartbeat
+# is older than ANALYSIS_WORKER_DEAD_AFTER seconds is dead, and its job is failed on reconciliation. The worker
+# touches ANALYSIS_WORKER_ALIVE_FILE while its work loop moves: the containers' liveness checks read it.
+RQ = {"WORKER_CLASS": "analysis.worker.AnalysisWorker"}
+ANALYSIS_WORKER_HEARTBEAT = int(os.environ.get("ANALYSIS_WORKER_HEARTBEAT", "5"))
+ANALYSIS_WORKER_DEAD_AFTER = int(os.environ.get("ANALYSIS_WORKER_DEAD_AFTER", "20"))
+ANALYSIS_WORKER_ALIVE_FILE = os.environ.get("ANALYSIS_WORKER_ALIVE_FILE", "")
+# Seconds a job's (and only a job's) SQL statement may run: longer than a web request's.
+JOB_STATEMENT_TIMEOUT = int(os.environ.get("JOB_STATEMENT_TIMEOUT", str(RQ_JOB_TIMEOUT)))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -1,0 +1,125 @@
+"""The RQ worker of the analysis queues: each job runs in the worker's own process, kept alive by a heartbeat."""
+
+import logging
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import connections
+from django.db.backends.signals import connection_created
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import RedisError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from rq.job import Job as QueueJob
+from rq.queue import Queue
+from rq.worker import SimpleWorker, WorkerStatus
+
+logger = logging.getLogger(__name__)
+
+
+def job_statement_timeout(sender: Any, connection: Any, **kwargs: Any) -> None:
+    """Give each new PostgreSQL connection of a worker the jobs' statement timeout, longer than a request's."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET statement_timeout = %s", [f"{settings.JOB_STATEMENT_TIMEOUT}s"])
+
+
+def connections_refresh() -> None:
+    """Close the database connections that are too old or broken, so that the next job opens a fresh one."""
+    for connection in connections.all(initialized_only=True):
+        connection.close_if_unusable_or_obsolete()
+        # A server restarted since the last job leaves a connection that only a query finds dead.
+        if connection.connection is not None and not connection.is_usable():
+            connection.close()
+
+
+class AnalysisWorker(SimpleWorker):
+    """Runs jobs without forking, so a job costs no fork, no Django set-up and no new database connection.
+
+    A job dies with its worker (there is no work-horse to outlive it), keeps RQ's job timeout (SIGALRM in this
+    process) and its failure handling, and a thread heartbeats every ANALYSIS_WORKER_HEARTBEAT seconds so that
+    a dead worker's job is seen from any host within ANALYSIS_WORKER_DEAD_AFTER seconds.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._beating = threading.Event()
+        self._running: tuple[QueueJob, Any] | None = None
+        # When the main loop last showed progress (dequeue heartbeats, jobs): the liveness file is kept fresh only
+        # while it moves.
+        self._progress_at = time.monotonic()
+
+    def work(self, *args: Any, **kwargs: Any) -> bool:
+        """Work the queues with the heartbeat thread and the jobs' statement timeout."""
+        connection_created.connect(job_statement_timeout, dispatch_uid="analysis-job-statement-timeout")
+        beat = threading.Thread(target=self._beat, name="heartbeat", daemon=True)
+        beat.start()
+        try:
+            return super().work(*args, **kwargs)
+        finally:
+            self._beating.set()
+
+    def heartbeat(self, timeout: int | None = None, pipeline: Any = None) -> None:
+        """RQ's heartbeat; from the main thread it also records that the work loop is moving."""
+        if threading.current_thread() is threading.main_thread():
+            self._progress_at = time.monotonic()
+        super().heartbeat(timeout, pipeline)
+
+    def execute_job(self, job: QueueJob, queue: Queue) -> None:
+        """Run one job here; if Redis drops during its bookkeeping, wait for Redis instead of quitting."""
+        connections_refresh()
+        self._progress_at = time.monotonic()
+        try:
+            self._running = (job, self.prepare_execution(job))
+            self.perform_job(job, queue, self._running[1])
+            self.set_state(WorkerStatus.IDLE)
+        except (RedisConnectionError, RedisTimeoutError) as error:
+            # The job's outcome is in the database already; RQ's record of it is reconciled once Redis is back.
+            logger.warning("Redis dropped while running job %s (%s); waiting for it", job.id, error)
+            self._redis_wait()
+        finally:
+            self._running = None
+            self._progress_at = time.monotonic()
+
+    def _redis_wait(self) -> None:
+        """Block until Redis answers again, backing off up to ten seconds between tries."""
+        pause = 0.5
+        while True:
+            try:
+                self.connection.ping()
+                self.executions.clear()
+                return
+            except RedisError:
+                time.sleep(pause)
+                pause = min(pause * 2, 10.0)
+
+    def _beat(self) -> None:
+        """Heartbeat the worker and its running job to Redis, and keep the liveness file fresh."""
+        interval = settings.ANALYSIS_WORKER_HEARTBEAT
+        while not self._beating.wait(interval):
+            running = self._running
+            try:
+                if running is not None:
+                    self.maintain_heartbeats(*running)
+                else:
+                    super().heartbeat()
+            except RedisError as error:
+                logger.debug("Heartbeat failed: %s", error)
+            if self._alive():
+                self._liveness_touch()
+
+    def _alive(self) -> bool:
+        """Whether the work loop is moving: a job within its timeout, or dequeues no further apart than RQ's."""
+        running = self._running
+        limit = self.dequeue_timeout + self.connection_timeout + 2 * settings.ANALYSIS_WORKER_HEARTBEAT
+        if running is not None:
+            limit += (running[0].timeout or settings.RQ_JOB_TIMEOUT) + 60
+        return time.monotonic() - self._progress_at < limit
+
+    @staticmethod
+    def _liveness_touch() -> None:
+        """Touch the file that the container's liveness probe checks, when one is configured."""
+        if settings.ANALYSIS_WORKER_ALIVE_FILE:
+            Path(settings.ANALYSIS_WORKER_ALIVE_FILE).touch()
