@@ -7,9 +7,9 @@ import os
 import posixpath
 import socket
 import traceback
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
-from collections.abc import Iterable
 from typing import Any
 
 import django_rq

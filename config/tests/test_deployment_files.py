@@ -43,7 +43,8 @@ OPERATOR_SECRETS = {
     "SECRET_KEY": "an-operators-own-long-random-secret-key-0123456789",
     "POSTGRES_PASSWORD": "operators-password",
     "DATABASE_URL": "postgres://sma:operators-password@postgres:5432/sma",
-    "REDIS_URL": "redis://redis:6379/0",
+    "REDIS_PASSWORD": "operators-redis-password",
+    "REDIS_URL": "redis://:operators-redis-password@redis:6379/0",
 }
 
 
@@ -180,6 +181,7 @@ def test_rendered_resources(resources):
         ("NetworkPolicy", "postgres-clients"),
         ("NetworkPolicy", "redis-clients"),
         ("PersistentVolumeClaim", "media"),
+        ("PersistentVolumeClaim", "redis-data"),
         ("PodDisruptionBudget", "web"),
         ("Secret", "sma-secrets"),
         ("Service", "postgres"),
@@ -317,3 +319,31 @@ def test_launches_are_synced_daily_within_the_cronjobs_deadline(resources):
     (container,) = job["template"]["spec"]["containers"]
     assert container["args"] == ["python", "manage.py", "sync_launches", "--max-minutes", "50"]
     assert 50 * 60 < job["activeDeadlineSeconds"]  # the sync stops itself first, with its cursor saved
+
+
+def test_redis_keeps_an_append_only_file_on_a_persistent_volume_and_needs_a_password(resources):
+    pod = resources[("Deployment", "redis")]["spec"]["template"]["spec"]
+    (container,) = pod["containers"]
+    args = container["args"]
+    assert args[args.index("--appendonly") + 1] == "yes"
+    assert args[args.index("--requirepass") + 1] == "$(REDIS_PASSWORD)"
+    password = {"secretKeyRef": {"name": "sma-secrets", "key": "REDIS_PASSWORD"}}
+    assert {env["name"]: env["valueFrom"] for env in container["env"]} == {
+        "REDIS_PASSWORD": password,
+        "REDISCLI_AUTH": password,
+    }
+    claims = {volume["name"]: volume.get("persistentVolumeClaim") for volume in pod["volumes"]}
+    (mount,) = container["volumeMounts"]
+    assert mount["mountPath"] == "/data"
+    assert claims[mount["name"]] == {"claimName": "redis-data"}
+    example = dict(
+        line.split("=", 1) for line in (K8S_DIR / "secrets.env.example").read_text().splitlines() if "=" in line
+    )
+    assert example["REDIS_URL"] == f"redis://:{example['REDIS_PASSWORD']}@redis:6379/0"
+
+
+def test_workers_have_a_liveness_check_in_kubernetes_and_compose(resources, compose_config):
+    (container,) = resources[("Deployment", "worker")]["spec"]["template"]["spec"]["containers"]
+    assert container["livenessProbe"]["exec"]["command"] == ["/app/docker/entrypoint.sh", "worker-alive"]
+    healthcheck = compose_config["services"]["worker"]["healthcheck"]
+    assert healthcheck["test"] == ["CMD", "/app/docker/entrypoint.sh", "worker-alive"]

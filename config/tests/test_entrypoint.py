@@ -1,6 +1,7 @@
 """The image's processes, started through docker/entrypoint.sh exactly as the containers start them."""
 
 import json
+import os
 import signal
 import subprocess
 import urllib.error
@@ -165,3 +166,32 @@ def test_worker_command_finishes_its_current_job_when_sent_sigterm(production_en
 def test_entrypoint_runs_other_commands_as_given(production_env):
     result = entrypoint("python", "-c", "import os; print(os.getcwd())", env=production_env)
     assert Path(result.stdout.strip()) == REPO_DIR
+
+
+def test_worker_alive_holds_while_the_worker_runs_and_fails_once_it_stops(production_env, needs_redis, tmp_path):
+    alive_file = tmp_path / "alive"
+    env = {
+        **production_env,
+        "REDIS_URL": needs_redis,
+        "ANALYSIS_WORKER_ALIVE_FILE": str(alive_file),
+        "ANALYSIS_WORKER_HEARTBEAT": "1",
+    }
+
+    def alive() -> int:
+        return subprocess.run([str(ENTRYPOINT), "worker-alive"], env=env, timeout=30).returncode
+
+    assert alive() == 1
+    worker = subprocess.Popen(
+        [str(ENTRYPOINT), "worker"], env=env, cwd=REPO_DIR, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        wait_until(lambda: alive_file.exists() or worker.poll() is not None, what="the liveness file")
+        assert worker.poll() is None
+        assert alive() == 0
+    finally:
+        worker.kill()
+        worker.wait()
+    # A minute and more without a touch: the worker is reported dead.
+    stale = alive_file.stat().st_mtime - 61
+    os.utime(alive_file, (stale, stale))
+    assert alive() == 1
