@@ -45,3 +45,41 @@ def test_mark_failed_records_the_error_and_drops_any_result():
         None,
         True,
     )
+
+
+def test_a_finished_job_stays_finished():
+    job = Job.objects.create(analysis="organisations", params={}, params_key="k")
+    job.mark_finished(result=[{"organisation": "SpaceX", "launch_count": 3}])
+    stale = Job.objects.get(pk=job.pk)
+
+    assert stale.mark_failed(error="The worker stopped") is False
+
+    job.refresh_from_db()
+    assert (job.status, job.error, job.result) == (
+        JobStatus.FINISHED,
+        "",
+        [{"organisation": "SpaceX", "launch_count": 3}],
+    )
+
+
+def test_a_failed_job_stays_failed_when_a_late_run_finishes():
+    job = Job.objects.create(analysis="organisations", params={}, params_key="k")
+    late_run = Job.objects.get(pk=job.pk)
+    job.mark_failed(error="The worker stopped")
+
+    assert late_run.mark_finished(result=[]) is False
+
+    job.refresh_from_db()
+    assert (job.status, job.error, job.result) == (JobStatus.FAILED, "The worker stopped", None)
+    assert late_run.status == JobStatus.FAILED
+
+
+def test_a_job_starts_once():
+    job = Job.objects.create(analysis="organisations", params={}, params_key="k")
+    second = Job.objects.get(pk=job.pk)
+
+    assert job.mark_started(data_version=1) is True
+    assert second.mark_started(data_version=2) is False
+
+    job.refresh_from_db()
+    assert (job.status, job.data_version) == (JobStatus.STARTED, 1)

@@ -118,6 +118,18 @@ def test_a_job_of_an_unknown_analysis_fails():
     assert (job.status, job.error) == (JobStatus.FAILED, "LookupError: Unknown analysis 'horoscope'.")
 
 
+@pytest.mark.parametrize("status", [JobStatus.STARTED, JobStatus.FAILED])
+def test_a_job_that_another_run_started_or_that_ended_is_not_run_again(few_launches, monkeypatch, status):
+    broken = dataclasses.replace(ANALYSES["organisations"], run=lambda: 1 / 0)  # would fail the job if it ran
+    monkeypatch.setitem(ANALYSES, "organisations", broken)
+    job = Job.objects.create(analysis="organisations", params={}, params_key="k", status=status, error="earlier")
+
+    services.job_run(job_id=str(job.pk))
+
+    job.refresh_from_db()
+    assert (job.status, job.error) == (status, "earlier")
+
+
 def test_a_job_deleted_before_it_ran_is_skipped():
     services.job_run(job_id="5b3a4f5e-0000-4000-8000-000000000000")
 
@@ -159,6 +171,8 @@ def test_job_delete_and_jobs_clear_remove_the_files(few_launches, media):
 
     assert Job.objects.count() == 0
     assert not any(path.exists() for path in files)
+    # Each job's folder goes with its files.
+    assert list((Path(media) / "analysis").iterdir()) == []
 
 
 def test_reconcile_fails_a_started_job_that_the_queue_lost(analysis_queue, needs_redis):

@@ -6,17 +6,24 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
+from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import psycopg2
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.utils import timezone
 from rest_framework.test import APIClient
 from rq.registry import FailedJobRegistry
+from rq.utils import utcformat
+from rq.worker import Worker
 
 from analysis import services
 from analysis.models import Job, JobStatus
+from conftest import wait_until
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.redis, pytest.mark.postgres, pytest.mark.slow]
 
@@ -106,6 +113,14 @@ def child_pids(parent: int) -> list[int]:
     return children
 
 
+def table_locked():
+    """A connection holding the launches table locked, which holds an analysis mid-query until it is closed."""
+    db = connection.settings_dict
+    blocker = psycopg2.connect(dbname=db["NAME"], user=db["USER"], host=db["HOST"], port=db["PORT"] or 5432)
+    blocker.cursor().execute("LOCK TABLE missions_launch IN ACCESS EXCLUSIVE MODE")
+    return blocker
+
+
 def test_a_job_of_a_killed_worker_ends_failed_and_can_be_run_again(worker_env, client):
     # A lock on the launches table holds the analysis mid-query, so that the worker dies while running it.
     db = connection.settings_dict
@@ -165,3 +180,133 @@ def test_with_redis_stopped_submission_answers_503_and_the_data_endpoints_keep_a
     assert client.get(f"/api/jobs/{job.pk}/").json()["status"] == "failed"
     assert client.get("/api/launches/").json()["count"] == 5
     assert client.get("/api/organisations/").status_code == 200
+
+
+def test_killing_only_the_worker_process_ends_its_job_for_good(worker_env, client):
+    blocker = table_locked()
+    try:
+        job = submit(client, {"analysis": "organisations"})
+        worker = subprocess.Popen(
+            WORKER, cwd=settings.BASE_DIR, env=worker_env, start_new_session=True, stderr=subprocess.DEVNULL
+        )
+        wait_for_status(job["id"], JobStatus.STARTED)
+        spawned = child_pids(worker.pid)
+        # Only the worker's own process, as when its main process alone is killed.
+        os.kill(worker.pid, signal.SIGKILL)
+        worker.wait(timeout=30)
+        # Nothing of the worker is left to run the job on and record an outcome later.
+        assert [pid for pid in spawned if Path(f"/proc/{pid}").exists()] == []
+        failed = client.get(job["url"]).json()
+    finally:
+        blocker.rollback()
+        blocker.close()
+
+    again = submit(client, {"analysis": "organisations"})
+    rerun = run_burst(worker_env)
+
+    assert rerun.returncode == 0, rerun.stderr
+    assert failed["status"] == "failed"
+    assert failed["error"].endswith(" stopped while running the job; submit it again.")
+    assert client.get(again["url"]).json()["status"] == "finished"
+    # The killed run stays failed: no other process took it up.
+    assert Job.objects.get(pk=job["id"]).status == JobStatus.FAILED
+
+
+@pytest.fixture
+def elsewhere(analysis_queue, needs_redis) -> Iterator[Worker]:
+    """A worker registered by another host, unregistered after the test."""
+    worker = Worker([analysis_queue], name=f"elsewhere-{uuid.uuid4().hex}", connection=analysis_queue.connection)
+    worker.register_birth()
+    analysis_queue.connection.hset(worker.key, "hostname", "another-pod")
+    yield worker
+    worker.register_death()
+
+
+def started_by(worker: Worker, queue, job_id: str, *, heartbeat_age: float) -> None:
+    """Record in Redis that ``worker`` runs the job and last heartbeat ``heartbeat_age`` seconds ago."""
+    beat = timezone.now() - timedelta(seconds=heartbeat_age)
+    queue.connection.hset(worker.key, "last_heartbeat", utcformat(beat))
+    queued = queue.enqueue("analysis.jobs.job_perform", job_id, job_id=job_id)
+    with queue.connection.pipeline() as pipeline:
+        queued.prepare_for_execution(worker.name, pipeline=pipeline)
+        pipeline.execute()
+
+
+def test_a_job_of_a_worker_on_another_host_that_stopped_heartbeating_is_failed(analysis_queue, elsewhere, settings):
+    settings.ANALYSIS_WORKER_DEAD_AFTER = 20
+    silent = Job.objects.create(analysis="organisations", params={}, params_key="k")
+    silent.mark_started(data_version=0)
+    started_by(elsewhere, analysis_queue, str(silent.pk), heartbeat_age=21)
+
+    services.job_reconcile(job=silent)
+
+    assert (silent.status, silent.error) == (
+        JobStatus.FAILED,
+        f"The worker {elsewhere.name} stopped while running the job; submit it again.",
+    )
+
+
+def test_a_job_of_a_worker_on_another_host_that_heartbeats_stays_started(analysis_queue, elsewhere, settings):
+    settings.ANALYSIS_WORKER_DEAD_AFTER = 20
+    running = Job.objects.create(analysis="organisations", params={}, params_key="k")
+    running.mark_started(data_version=0)
+    started_by(elsewhere, analysis_queue, str(running.pk), heartbeat_age=2)
+
+    services.job_reconcile(job=running)
+
+    running.refresh_from_db()
+    assert running.status == JobStatus.STARTED
+
+
+def test_a_busy_worker_survives_redis_dropping_and_takes_jobs_once_it_is_back(
+    worker_env, client, settings, private_redis, tmp_path
+):
+    settings.RQ_QUEUES = {name: {"URL": private_redis.url, "DEFAULT_TIMEOUT": 60} for name in ("default", "analysis")}
+    log = tmp_path / "worker.log"
+    blocker = table_locked()
+    with log.open("w") as output:
+        worker = subprocess.Popen(
+            WORKER, cwd=settings.BASE_DIR, env={**worker_env, "REDIS_URL": private_redis.url}, stderr=output
+        )
+    try:
+        first = submit(client, {"analysis": "organisations"})
+        wait_for_status(first["id"], JobStatus.STARTED)
+        private_redis.stop()
+        blocker.rollback()  # the job finishes while Redis is down
+        wait_for_status(first["id"], JobStatus.FINISHED)
+        wait_until(lambda: "waiting for it" in log.read_text(), what="the worker to notice Redis is gone")
+        private_redis.start()
+        second = submit(client, {"analysis": "organisations"}, "?refresh=true")
+        wait_for_status(second["id"], JobStatus.FINISHED)
+        assert worker.poll() is None, log.read_text()
+    finally:
+        blocker.close()
+        worker.terminate()
+        worker.wait(timeout=30)
+
+
+def test_a_job_past_its_timeout_fails_and_the_worker_goes_on(worker_env, client, analysis_queue):
+    slow = analysis_queue.enqueue("time.sleep", 30, job_timeout=1)
+    healthy = submit(client, {"analysis": "organisations"})
+
+    worker = run_burst(worker_env)
+
+    assert worker.returncode == 0, worker.stderr
+    assert slow.id in FailedJobRegistry(queue=analysis_queue).get_job_ids()
+    assert "JobTimeoutException" in slow.latest_result().exc_string
+    assert client.get(healthy["url"]).json()["status"] == "finished"
+
+
+def test_a_job_statement_past_the_job_statement_timeout_fails_the_job(worker_env, client):
+    blocker = table_locked()
+    try:
+        job = submit(client, {"analysis": "organisations"})
+        worker = run_burst({**worker_env, "JOB_STATEMENT_TIMEOUT": "1"})
+    finally:
+        blocker.rollback()
+        blocker.close()
+
+    assert worker.returncode == 0, worker.stderr
+    failed = Job.objects.get(pk=job["id"])
+    assert failed.status == JobStatus.FAILED
+    assert failed.error.startswith("OperationalError: canceling statement due to statement timeout")
