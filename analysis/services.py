@@ -65,9 +65,11 @@ def job_create(*, analysis: str, params: dict[str, Any], refresh: bool = False) 
         finished = job_find_reusable(analysis=analysis, params_key=key, data_version=version)
         if finished is not None:
             return JobSubmission(job=finished, reused=True)
-    job = Job.objects.create(analysis=analysis, params=params, params_key=key, data_version=version)
-    JobListVersion.bump()
-    transaction.on_commit(lambda: job_enqueue(job=job))
+    # The job and the list's version in one commit; the queue hears of the job once that commit is done.
+    with transaction.atomic():
+        job = Job.objects.create(analysis=analysis, params=params, params_key=key, data_version=version)
+        JobListVersion.bump()
+        transaction.on_commit(lambda: job_enqueue(job=job))
     return JobSubmission(job=job, reused=False)
 
 

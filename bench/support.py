@@ -89,6 +89,7 @@ def database_load(url: str, source: Path, expected: int, env: dict[str, str]) ->
 def gunicorn_start(env: dict[str, str], *, workers: int, ready_path: str) -> tuple[subprocess.Popen, str]:
     """gunicorn on BENCH_PORT, or else a free port; returns once ``ready_path`` answers."""
     with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # a port of an earlier run may be in TIME_WAIT
         probe.bind(("127.0.0.1", int(os.environ.get("BENCH_PORT", "0"))))
         port = probe.getsockname()[1]
     command = ["-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)]

@@ -1,0 +1,278 @@
+"""Fault suite: a real gunicorn and a real worker on a private PostgreSQL and Redis that the suite starts itself,
+under a steady load of reads and job submissions, while Redis stops for 20 s and while the worker's main process is
+killed in the middle of a job. Prints what the clients saw; asserts that no accepted job is lost or changes its end
+state, that no request hangs, and that the service recovers without restarting the web server.
+
+    pytest -m slow tests/test_faults.py -s
+"""
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psycopg2
+import pytest
+
+from conftest import SHARED_DATA_DIR, free_port, wait_until
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_BIN = next(iter(sorted(Path("/usr/lib/postgresql").glob("*/bin"))), None)
+DATASET = Path(SHARED_DATA_DIR) / "mission_launches.csv"
+# No request may take longer than this (gunicorn's and the statement timeouts are below it).
+HUNG_AFTER = 30.0
+
+
+def as_postgres(command: list[str]) -> list[str]:
+    """PostgreSQL's programs refuse to run as root: run them as the postgres user then."""
+    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
+
+
+class PrivatePostgres:
+    """A PostgreSQL cluster of the suite's own (initdb in a temporary folder), on a free port."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder, self.port = folder, free_port()
+        if os.geteuid() == 0:
+            shutil.chown(folder, "postgres")
+        subprocess.run(
+            as_postgres([str(PG_BIN / "initdb"), "-D", str(folder / "data"), "-U", "postgres", "-A", "trust"]),
+            check=True,
+            capture_output=True,
+        )
+        options = f"-p {self.port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off"
+        subprocess.run(
+            as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(folder / "data"), "-o", options, "-w", "start"]),
+            check=True,
+            capture_output=True,
+        )
+        self.url = f"postgres://postgres@127.0.0.1:{self.port}/postgres"
+
+    def stop(self) -> None:
+        """Stop the cluster at once."""
+        command = [str(PG_BIN / "pg_ctl"), "-D", str(self.folder / "data"), "-m", "immediate", "stop"]
+        subprocess.run(as_postgres(command), capture_output=True)
+
+
+class PrivateRedis:
+    """A redis-server of the suite's own with an append-only file, as compose and Kubernetes run it."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder, self.port = folder, free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.start()
+
+    def start(self) -> None:
+        """Start (or restart, reading its append-only file) and wait until it answers."""
+        command = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.folder)]
+        self.process = subprocess.Popen(
+            [*command, "--save", "", "--appendonly", "yes", "--appendfsync", "always"], stdout=subprocess.DEVNULL
+        )
+        wait_until(lambda: self._answers(), what="redis-server")
+
+    def _answers(self) -> bool:
+        result = subprocess.run(["redis-cli", "-p", str(self.port), "ping"], capture_output=True, text=True)
+        return result.stdout.strip() == "PONG"
+
+    def stop(self) -> None:
+        """Stop the server and wait for it to exit."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=20)
+
+
+@dataclass
+class Load:
+    """Clients reading launches and submitting jobs in a loop; each answer's time, status and latency."""
+
+    base: str
+    answers: list[tuple[float, int, float]] = field(default_factory=list)
+    accepted: set[str] = field(default_factory=set)
+    stopping: threading.Event = field(default_factory=threading.Event)
+
+    def request(self, method: str, path: str, body: dict | None = None) -> tuple[int, dict]:
+        """One request; status 0 means no answer at all (connection refused or timed out)."""
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(
+            self.base + path, data=data, method=method, headers={"Content-Type": "application/json"}
+        )
+        started = time.monotonic()
+        try:
+            with urllib.request.urlopen(request, timeout=HUNG_AFTER + 5) as response:
+                status, payload = response.status, json.loads(response.read() or b"{}")
+        except urllib.error.HTTPError as error:
+            status, payload = error.code, {}
+        except OSError:
+            status, payload = 0, {}
+        self.answers.append((started, status, time.monotonic() - started))
+        return status, payload
+
+    def client(self, submit: bool) -> None:
+        while not self.stopping.is_set():
+            if submit:
+                status, payload = self.request("POST", "/api/jobs/?refresh=true", {"analysis": "organisations"})
+                if status == 202:
+                    self.accepted.add(payload["id"])
+            else:
+                self.request("GET", "/api/launches/?page_size=20")
+            time.sleep(0.05)
+
+    def run(self) -> list[threading.Thread]:
+        threads = [threading.Thread(target=self.client, args=(i == 0,), daemon=True) for i in range(3)]
+        for thread in threads:
+            thread.start()
+        return threads
+
+    def report(self, name: str, since: float, until: float) -> list[tuple[float, int, float]]:
+        """Print what the clients saw during a fault; returns those answers."""
+        during = [answer for answer in self.answers if since <= answer[0] < until]
+        latencies = sorted(answer[2] for answer in during)
+        p99 = latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))] if latencies else 0.0
+        errors = Counter(status for _, status, _ in during if not 200 <= status < 300)
+        print(f"\n== {name} ==\nrequests: {len(during)}, non-2xx by status: {dict(errors)}, p99: {p99 * 1000:.0f} ms")
+        return during
+
+
+@pytest.fixture(scope="module")
+def stack() -> Iterator[dict]:
+    """PostgreSQL, Redis, the imported dataset, gunicorn and one worker, all private to the suite."""
+    for program in ("redis-server", "redis-cli"):
+        if shutil.which(program) is None:
+            pytest.skip(f"needs {program}")
+    if PG_BIN is None or not DATASET.is_file():
+        pytest.skip("needs PostgreSQL's programs and the shared dataset")
+    folder = Path(tempfile.mkdtemp(prefix="sma-faults-"))
+    (folder / "redis").mkdir()
+    postgres, redis_server = PrivatePostgres(folder), PrivateRedis(folder / "redis")
+    port = free_port()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.local",
+        "DEBUG": "false",
+        "DATABASE_URL": postgres.url,
+        "REDIS_URL": redis_server.url,
+        "MEDIA_ROOT": str(folder / "media"),
+        "API_THROTTLE_ANON": "none",
+        "API_THROTTLE_USER": "none",
+        "API_THROTTLE_JOB_SUBMIT": "none",
+        "ANALYSIS_WORKER_HEARTBEAT": "1",
+        "ANALYSIS_WORKER_DEAD_AFTER": "5",
+        "LOG_LEVEL": "WARNING",
+    }
+    manage = [sys.executable, "manage.py"]
+    subprocess.run([*manage, "migrate", "--noinput"], cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run([*manage, "import_launches", str(DATASET)], cwd=ROOT, env=env, check=True, capture_output=True)
+    gunicorn = [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"]
+    web = subprocess.Popen([*gunicorn, "--timeout", "30"], cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    wait_until(lambda: Load(base).request("GET", "/healthz")[0] == 200, what="gunicorn")
+    state = {"env": env, "base": base, "postgres": postgres, "redis": redis_server, "web": web, "workers": []}
+
+    def worker_start() -> subprocess.Popen:
+        command = [*manage, "rqworker", "analysis", "default", "--verbosity", "0"]
+        worker = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
+        state["workers"].append(worker)
+        return worker
+
+    state["worker_start"] = worker_start
+    worker_start()
+    yield state
+    for process in [web, *state["workers"]]:
+        if process.poll() is None:
+            process.terminate()
+            process.wait(timeout=30)
+    redis_server.stop()
+    postgres.stop()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def job_status(load: Load, job_id: str) -> str:
+    return load.request("GET", f"/api/jobs/{job_id}/")[1].get("status", "")
+
+
+def settle(load: Load, job_ids: set[str], seconds: float = 60) -> dict[str, str]:
+    """Wait until every job has ended; returns each one's end state."""
+
+    def ended() -> dict[str, str] | None:
+        states = {job_id: job_status(load, job_id) for job_id in job_ids}
+        return states if all(state in ("finished", "failed") for state in states.values()) else None
+
+    return wait_until(ended, what="every accepted job to end", seconds=seconds)
+
+
+def test_redis_stopped_for_20_seconds_under_load(stack):
+    load = Load(stack["base"])
+    threads = load.run()
+    time.sleep(3)
+    before = set(load.accepted)
+    fault_at = time.monotonic()
+    stack["redis"].stop()
+    time.sleep(20)
+    stack["redis"].start()
+    back_at = time.monotonic()
+    # Recovered: a job submitted now runs to its end on the same web server and worker.
+    recovered = wait_until(
+        lambda: (
+            (s := load.request("POST", "/api/jobs/?refresh=true", {"analysis": "organisations"}))[0] == 202
+            and s[1]["id"]
+        ),
+        what="a job to be accepted again",
+    )
+    wait_until(lambda: job_status(load, recovered) == "finished", what="a job to finish after the fault")
+    recovered_at = time.monotonic()
+    time.sleep(2)
+    load.stopping.set()
+    for thread in threads:
+        thread.join(timeout=HUNG_AFTER + 10)
+
+    during = load.report("Redis stopped for 20 s", fault_at, back_at)
+    print(f"time to recover: {recovered_at - back_at:.1f} s after Redis came back")
+    final = settle(load, load.accepted)
+    print(f"jobs accepted: {len(load.accepted)}, ended: {Counter(final.values())}")
+    assert stack["web"].poll() is None and all(worker.poll() is None for worker in stack["workers"])
+    assert max(latency for _, _, latency in load.answers) < HUNG_AFTER
+    assert {status for _, status, _ in during} <= {200, 202, 503}
+    # Every job accepted before the fault ran: the append-only file kept the queued ones.
+    assert all(final[job_id] == "finished" for job_id in before)
+    assert settle(load, load.accepted) == final  # no end state changes later
+
+
+def test_a_worker_killed_mid_job_fails_its_job_for_good_and_its_restart_runs_the_next(stack):
+    load = Load(stack["base"])
+    db = psycopg2.connect(stack["postgres"].url)
+    db.cursor().execute("LOCK TABLE missions_launch IN ACCESS EXCLUSIVE MODE")
+    status, payload = load.request("POST", "/api/jobs/?refresh=true", {"analysis": "organisations"})
+    assert status == 202
+    killed = payload["id"]
+    wait_until(lambda: job_status(load, killed) == "started", what="the job to start")
+    (worker,) = [worker for worker in stack["workers"] if worker.poll() is None]
+    kill_at = time.monotonic()
+    os.kill(worker.pid, signal.SIGKILL)
+    worker.wait()
+    db.rollback()
+    db.close()
+    wait_until(lambda: job_status(load, killed) == "failed", what="the killed job to be failed", seconds=30)
+    seen_failed = time.monotonic() - kill_at
+    # What a supervisor does: start the worker again.
+    stack["worker_start"]()
+    status, payload = load.request("POST", "/api/jobs/?refresh=true", {"analysis": "organisations"})
+    assert status == 202
+    wait_until(lambda: job_status(load, payload["id"]) == "finished", what="the resubmitted job to finish")
+    recovered = time.monotonic() - kill_at
+    print(f"\n== worker killed mid-job ==\nfailed after {seen_failed:.1f} s; recovered after {recovered:.1f} s")
+
+    assert seen_failed < 30
+    assert job_status(load, killed) == "failed"
