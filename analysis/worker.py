@@ -63,9 +63,30 @@ class AnalysisWorker(SimpleWorker):
 
     def heartbeat(self, timeout: int | None = None, pipeline: Any = None) -> None:
         """RQ's heartbeat; from the main thread it also records that the work loop is moving."""
-        if threading.current_thread() is threading.main_thread():
-            self._progress_at = time.monotonic()
-        super().heartbeat(timeout, pipeline)
+        if threading.current_thread() is not threading.main_thread() or pipeline is not None:
+            super().heartbeat(timeout, pipeline)
+            return
+        self._progress_at = time.monotonic()
+        self._redis_patient(super().heartbeat, timeout)
+
+    # RQ's work loop quits on a Redis error outside its dequeue; these steps wait for Redis to come back instead.
+    def check_for_suspension(self, burst: bool) -> None:
+        self._redis_patient(super().check_for_suspension, burst)
+
+    def run_maintenance_tasks(self) -> None:
+        self._redis_patient(super().run_maintenance_tasks)
+
+    def dequeue_job_and_maintain_ttl(self, timeout: int | None, max_idle_time: int | None = None) -> Any:
+        return self._redis_patient(super().dequeue_job_and_maintain_ttl, timeout, max_idle_time)
+
+    def _redis_patient(self, step: Any, *args: Any) -> Any:
+        """Run a step of the work loop, waiting for Redis and trying again as long as Redis is unreachable."""
+        while True:
+            try:
+                return step(*args)
+            except (RedisConnectionError, RedisTimeoutError) as error:
+                logger.warning("Redis is unreachable (%s); waiting for it", error)
+                self._redis_wait()
 
     def execute_job(self, job: QueueJob, queue: Queue) -> None:
         """Run one job here; if Redis drops during its bookkeeping, wait for Redis instead of quitting."""
@@ -87,6 +108,7 @@ class AnalysisWorker(SimpleWorker):
         """Block until Redis answers again, backing off up to ten seconds between tries."""
         pause = 0.5
         while True:
+            self._progress_at = time.monotonic()  # waiting for Redis is no hang: the liveness check holds
             try:
                 self.connection.ping()
                 self.executions.clear()
