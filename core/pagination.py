@@ -10,9 +10,10 @@ from rest_framework.request import Request
 MAX_PAGE_SIZE = 1000
 
 
-class PageNumberPagination(pagination.PageNumberPagination):
-    """``?page=N&page_size=M`` with count, next and previous; 50 per page by default, at most 1000."""
+class StrictPageSize:
+    """``?page_size=`` from 1 to ``max_page_size``: a size beyond it answers 400 rather than being cut silently."""
 
+    page_size: int
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
 
@@ -20,25 +21,30 @@ class PageNumberPagination(pagination.PageNumberPagination):
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:
             return self.page_size
-        return _positive_int(self.page_size_query_param, raw, maximum=self.max_page_size)
-
-    def get_page_number(self, request: Request, paginator: Paginator) -> int:
-        raw = request.query_params.get(self.page_query_param, "1")
-        if raw in self.last_page_strings:
-            return paginator.num_pages
-        return _positive_int(self.page_query_param, raw)
+        return positive_int(self.page_size_query_param, raw, maximum=self.max_page_size)
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
-        parameters = super().get_schema_operation_parameters(view)
+        parameters = super().get_schema_operation_parameters(view)  # type: ignore[misc]
         for parameter in parameters:
-            parameter["schema"]["minimum"] = 1
+            if parameter["name"] in ("page", self.page_size_query_param):
+                parameter["schema"]["minimum"] = 1
             if parameter["name"] == self.page_size_query_param:
                 parameter["schema"]["maximum"] = self.max_page_size
                 parameter["description"] = f"Number of results per page: 1 to {self.max_page_size}, default 50."
         return parameters
 
 
-def _positive_int(name: str, raw: str, *, maximum: int | None = None) -> int:
+class PageNumberPagination(StrictPageSize, pagination.PageNumberPagination):
+    """``?page=N&page_size=M`` with count, next and previous; 50 per page by default, at most 1000."""
+
+    def get_page_number(self, request: Request, paginator: Paginator) -> int:
+        raw = request.query_params.get(self.page_query_param, "1")
+        if raw in self.last_page_strings:
+            return paginator.num_pages
+        return positive_int(self.page_query_param, raw)
+
+
+def positive_int(name: str, raw: str, *, maximum: int | None = None) -> int:
     """Parse a positive whole number from a query parameter, or fail naming the parameter."""
     try:
         value = int(raw)

@@ -10,7 +10,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import APIException, NotFound, ValidationError
+from rest_framework.exceptions import APIException, NotFound
 from rest_framework.permissions import AllowAny, IsAdminUser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -22,6 +22,7 @@ from analysis import services as job_services
 from analysis.api.serializers import JOB_LIST_COLUMNS, JobListSerializer, JobSerializer, job_list_rows
 from analysis.api.views import JobSubmitThrottle, job_submit, job_submitted
 from core.errors import ErrorSerializer
+from core.pagination import positive_int
 from core.renderers import PlainTextRenderer, json_array
 from missions import selectors
 from missions.services import ImportFailed, launches_clear, launches_import
@@ -113,10 +114,8 @@ class JobListView(APIView):
         responses={200: JobListSerializer(many=True)},
     )
     def get(self, request: Request) -> Response:
-        raw = request.query_params.get("limit", str(LIST_LIMIT))
-        if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIST_LIMIT:
-            raise ValidationError({"limit": [f"Must be a whole number from 1 to {MAX_LIST_LIMIT}."]})
-        jobs = job_selectors.jobs().values("id", *JOB_LIST_COLUMNS)[: int(raw)]
+        limit = positive_int("limit", request.query_params.get("limit", str(LIST_LIMIT)), maximum=MAX_LIST_LIMIT)
+        jobs = job_selectors.jobs().values("id", *JOB_LIST_COLUMNS)[:limit]
         return Response(job_list_rows(jobs, jobs_url=reverse("job-list", request=request)))
 
 

@@ -31,16 +31,31 @@ class AnalysisSerializer(serializers.Serializer):
     params = AnalysisParameterSerializer(many=True)
 
 
+class ParamsField(serializers.JSONField):
+    """A JSON object of parameters: in a JSON body as it is, in a submitted form as the JSON text of the object."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("style", {"base_template": "textarea.html", "rows": 4})
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        try:
+            value = super().to_internal_value(data)
+        except RecursionError:
+            raise serializers.ValidationError("The JSON is nested too deeply.") from None
+        if not isinstance(value, dict):
+            raise serializers.ValidationError('Must be a JSON object of parameters, e.g. {"group_by": "year"}.')
+        return value
+
+
 class JobCreateSerializer(serializers.Serializer):
     """A job request: an analysis of the catalogue and its parameters, checked before anything is queued."""
 
-    analysis = serializers.CharField()
-    params = serializers.DictField(required=False, default=dict)
-
-    def validate_analysis(self, value: str) -> str:
-        if value not in ANALYSES:
-            raise serializers.ValidationError(f"Unknown analysis {value!r}; choose one of {', '.join(ANALYSES)}.")
-        return value
+    analysis = serializers.ChoiceField(
+        choices=list(ANALYSES),
+        error_messages={"invalid_choice": f"Unknown analysis '{{input}}'; choose one of {', '.join(ANALYSES)}."},
+    )
+    params = ParamsField(required=False, default=dict, help_text="The analysis's parameters as a JSON object.")
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         params = ANALYSES[attrs["analysis"]].params(data=attrs["params"])

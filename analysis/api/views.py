@@ -23,6 +23,7 @@ from analysis import selectors, services
 from analysis.models import Job, JobListVersion, JobStatus, ResultEncoder
 from analysis.registry import ANALYSES, analysis_parameters
 from core.caching import answer_cached
+from core.pagination import StrictPageSize
 from core.throttling import UserRateThrottle
 
 from .serializers import (
@@ -124,13 +125,11 @@ class AnalysisViewSet(viewsets.ViewSet):
         }
 
 
-class JobPagination(CursorPagination):
+class JobPagination(StrictPageSize, CursorPagination):
     """Newest first with a cursor: no count query, steady speed however many jobs are stored."""
 
     ordering = ("-created_at", "-id")
     page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 1000
 
 
 class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
@@ -159,7 +158,8 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Destro
         return answer_cached(view=self, request=request, version=JobListVersion.current, answer=answer)
 
     def get_serializer_class(self) -> type:
-        return JobListSerializer if self.action == "list" else JobSerializer
+        # The browsable API's form offers what a request gives: the analysis and its parameters.
+        return {"list": JobListSerializer, "create": JobCreateSerializer}.get(self.action, JobSerializer)
 
     def get_permissions(self) -> list:
         if self.action == "create":

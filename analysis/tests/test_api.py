@@ -127,7 +127,7 @@ def test_the_same_request_on_unchanged_data_answers_the_finished_job_unless_refr
         ),
         (
             {"analysis": "organisations", "params": [1]},
-            {"params": ['Expected a dictionary of items but got type "list".']},
+            {"params": ['Must be a JSON object of parameters, e.g. {"group_by": "year"}.']},
         ),
     ],
 )

@@ -148,7 +148,15 @@ def test_get_jobs_lists_the_newest_jobs(client):
 
     assert [job["id"] for job in listed] == [str(job.pk) for job in reversed(jobs)]
     assert len(client.get("/jobs?limit=2").json()) == 2
-    assert client.get("/jobs?limit=0").json()["errors"] == {"limit": ["Must be a whole number from 1 to 1000."]}
+    assert client.get("/jobs?limit=0").json()["errors"] == {"limit": ["Must be at least 1."]}
+
+
+@pytest.mark.parametrize("limit", ["%C2%B2", "%E2%91%A0", "1001", "x"])
+def test_get_jobs_refuses_a_limit_that_is_not_a_whole_number_in_range(client, limit):
+    response = client.get(f"/jobs?limit={limit}")
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["limit"]
 
 
 def test_delete_jobs_clear_needs_staff(client, staff_client):
