@@ -1,10 +1,9 @@
 """File artefacts of the launch export: the same rows as CSV and as JSON."""
 
-import csv
-import io
 import json
 from typing import Any
 
+from core.renderers import csv_lines
 from missions.selectors import LaunchFilters
 
 from . import selectors
@@ -35,11 +34,8 @@ def launches_export(*, filters: LaunchFilters, params: dict[str, Any]) -> Artefa
     ]
     for row in rows:
         row["launched_at"] = row["launched_at"].isoformat()
-    text = io.StringIO()
-    writer = csv.DictWriter(text, fieldnames=list(LAUNCH_COLUMNS), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
+    text = "".join(csv_lines(rows, columns=list(LAUNCH_COLUMNS), line_end="\n"))
     return Artefacts(
-        files={"csv": text.getvalue().encode(), "json": json.dumps(rows, cls=ResultEncoder).encode()},
+        files={"csv": text.encode(), "json": json.dumps(rows, cls=ResultEncoder).encode()},
         summary={"launch_count": len(rows), "filters": params},
     )

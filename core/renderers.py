@@ -37,12 +37,21 @@ class _Line:
         return value
 
 
-def csv_lines(rows: Iterable[Mapping[str, Any]], *, columns: list[str]) -> Iterator[str]:
-    """The header and one line per row, written as the rows arrive."""
-    writer = csv.DictWriter(_Line(), fieldnames=columns)
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP's "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """A value as a spreadsheet can open it safely: text that would start a formula is quoted with a leading '."""
+    return f"'{value}" if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+
+
+def csv_lines(rows: Iterable[Mapping[str, Any]], *, columns: list[str], line_end: str = "\r\n") -> Iterator[str]:
+    """The header and one line per row, written as the rows arrive, every text cell safe to open in a spreadsheet."""
+    writer = csv.DictWriter(_Line(), fieldnames=columns, lineterminator=line_end)
     yield writer.writeheader()
     for row in rows:
-        yield writer.writerow(row)
+        yield writer.writerow({column: csv_cell(value) for column, value in row.items()})
 
 
 def json_array(rows: Iterable[Mapping[str, Any]]) -> Iterator[str]:

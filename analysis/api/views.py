@@ -1,7 +1,5 @@
 """The analysis catalogue and the job API: submit, list, inspect, fetch results, delete."""
 
-import csv
-import io
 import json
 from typing import Any
 
@@ -24,6 +22,7 @@ from analysis.models import Job, JobListVersion, JobStatus, ResultEncoder
 from analysis.registry import ANALYSES, analysis_parameters
 from core.caching import answer_cached
 from core.pagination import StrictPageSize
+from core.renderers import csv_lines
 from core.throttling import UserRateThrottle
 
 from .serializers import (
@@ -216,8 +215,4 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Destro
 def rows_to_csv(job: Job) -> str:
     """A job's tabular result (a list of rows, or one row) as CSV with a header line."""
     rows = job.result if isinstance(job.result, list) else [job.result]
-    text = io.StringIO()
-    writer = csv.DictWriter(text, fieldnames=job.columns, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return text.getvalue()
+    return "".join(csv_lines(rows, columns=job.columns, line_end="\n"))

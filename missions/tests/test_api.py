@@ -502,3 +502,21 @@ def test_browsable_api_offers_session_login(client, db):
     assert response.status_code == 200
     assert "/api-auth/login/" in response.content.decode()
     assert client.get("/api-auth/login/").status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/api/launches/", "/api/organisations/", "/api/rockets/", "/api/sites/", "/maps/"])
+def test_a_search_of_1990_words_is_refused_before_any_search_runs(client, real_data, path):
+    words = " ".join(["falcon"] * 1990)
+    answer = {"format": "geojson" if path == "/maps/" else "json"}
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path, {"search": words, **answer})
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"search": ["At most 10 words."]}
+    assert not any("LIKE" in query["sql"].upper() for query in queries)
+    assert client.get(path, {"search": "a" * 201, **answer}).json()["errors"] == {
+        "search": ["Ensure this value has at most 200 characters (it has 201)."]
+    }
+    ten_words = client.get(path, {"search": " ".join(["falcon"] * 10), **answer})
+    assert ten_words.status_code == 200
