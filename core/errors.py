@@ -94,3 +94,8 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Jso
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
     """403 for requests Django itself refuses, such as a failed CSRF check outside the API."""
     return JsonResponse(error_body("Permission denied."), status=403)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> JsonResponse:
+    """403 for a form post without a valid CSRF token (the admin, the pages), in the API's error shape."""
+    return JsonResponse(error_body(f"CSRF verification failed: {reason}"), status=403)

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
 from analysis import selectors, services
+from analysis.maps.html import map_content_security_policy
 from analysis.models import Job, JobListVersion, JobStatus, ResultEncoder
 from analysis.registry import ANALYSES, analysis_parameters
 from core.caching import answer_cached
@@ -202,9 +203,12 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Destro
         media_type = analysis.formats[file_format]
         filename = f"{job.analysis}-{job.pk}.{file_format}"
         if analysis.files is not None:
-            return FileResponse(
+            response = FileResponse(
                 default_storage.open(job.artefacts[file_format]), content_type=media_type, filename=filename
             )
+            if media_type.startswith("text/html"):  # a map page, opened in the browser from this origin
+                response["Content-Security-Policy"] = map_content_security_policy()
+            return response
         if file_format == "csv":
             response = HttpResponse(rows_to_csv(job), content_type=f"{media_type}; charset=utf-8")
             response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -208,9 +208,25 @@ def test_the_map_job_serves_geojson_html_and_png(launch_data, client, submit):
     html = client.get(job["result_urls"]["html"])
     assert html["Content-Type"] == "text/html"
     assert b'<script src="/static/maps/leaflet/leaflet.js">' in b"".join(html.streaming_content)
+    assert html["Content-Security-Policy"] == (
+        "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+        "img-src 'self' data: https://tile.openstreetmap.org; base-uri 'none'; form-action 'none'; "
+        "frame-ancestors 'self'"
+    )
+    assert "Content-Security-Policy" not in geojson
     png = client.get(job["result_urls"]["png"])
     assert png["Content-Type"] == "image/png"
     assert Image.open(io.BytesIO(b"".join(png.streaming_content))).size == PNG_SIZE
+
+
+def test_the_map_html_runs_under_its_content_security_policy(launch_data, selection):
+    """Under script-src 'self' and style-src 'self', inline scripts, handlers and style attributes would not run."""
+    html = launch_site_map(**selection()).files["html"].decode()
+
+    scripts = re.findall(r"<script([^>]*)>", html)
+    assert scripts and all("src=" in tag or 'type="application/json"' in tag for tag in scripts)
+    markup = re.sub(r"<script.*?</script>", "", html, flags=re.DOTALL)
+    assert not re.search(r"<style|\sstyle=|\son[a-z]+=", markup)
 
 
 @real_file_only
