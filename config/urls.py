@@ -5,7 +5,7 @@ from django.urls import include, path
 
 from config.api import router
 from core.signin import ThrottledAdminLoginForm
-from core.views import RedocView, SchemaView, SwaggerView, TokenView
+from core.views import RedocView, SchemaView, SwaggerView, TokenView, redoc_bundle
 
 # Password guessing on the admin is limited like the API's token exchange.
 admin.site.login_form = ThrottledAdminLoginForm
@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/schema/", SchemaView.as_view(), name="schema"),
     path("api/docs/", SwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", RedocView.as_view(url_name="schema"), name="redoc"),
+    path("api/redoc/redoc.standalone.js", redoc_bundle, name="redoc-bundle"),
     path("api/auth/token/", TokenView.as_view(), name="api-token"),
     path("api-auth/", include("rest_framework.urls")),
     path("", include("original.urls")),

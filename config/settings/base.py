@@ -292,6 +292,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Swagger UI would show a badge from validator.swagger.io: nothing is fetched from another host.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "COMPONENT_SPLIT_REQUEST": True,
     # Several models have a "status" field with its own choices: give each choice set its own schema name.
     "ENUM_NAME_OVERRIDES": {
