@@ -12,6 +12,9 @@ from missions.api import views as missions_views
 class MapsLinkingAPIRootView(APIRootView):
     """The API root, listing the launch-site map page next to the API's collections."""
 
+    def get_view_name(self) -> str:
+        return "Space Mission Analysis API"
+
     def get(self, request: Request, *args, **kwargs) -> Response:
         response = super().get(request, *args, **kwargs)
         response.data["maps"] = reverse("maps", request=request)

@@ -2,13 +2,44 @@
 
 from django import forms
 from django.contrib import admin
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Model, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
+from django.utils.html import format_html
 
 from .geocoding import site_coordinates_correct
-from .models import DataVersion, ImportRun, Launch, LaunchSite, Organisation, Pad, Rocket
+from .models import DataVersion, ImportRun, Launch, LaunchSite, Organisation, Pad, Rocket, TimePrecision
 from .services import launches_sync_enqueue
+
+# The public page of each kind of row, by its id.
+PAGE_PATHS: dict[type[Model], str] = {
+    Organisation: "/organisations/{}/",
+    Rocket: "/rockets/{}/",
+    LaunchSite: "/sites/{}/",
+}
+# Longer missions are cut in the launch list (the whole name shows on hover), so its columns fit the window.
+MISSION_CHARS = 40
+
+
+def page_url(obj: Model) -> str:
+    """The address of a row's public page."""
+    return PAGE_PATHS[type(obj)].format(obj.pk)
+
+
+def page_link(obj: Model) -> str:
+    """A link to a row's public page, named after the row."""
+    return format_html('<a href="{}">{}</a>', page_url(obj), obj)
+
+
+class PublicPageMixin:
+    """Each row links to its public page: "View on site" on its form, and a column of the list."""
+
+    def view_on_site(self, obj: Model) -> str:
+        return page_url(obj)
+
+    @admin.display(description="page")
+    def page(self, obj: Model) -> str:
+        return format_html('<a href="{}">View page</a>', page_url(obj))
 
 
 class DataVersionAdminMixin:
@@ -54,6 +85,14 @@ class YearFilter(admin.SimpleListFilter):
         return queryset.filter(launched_at__year=int(self.value())) if self.value() else queryset
 
 
+class RocketStatusFilter(admin.ChoicesFieldListFilter):
+    """Launches by their rocket's status (active or retired), not the launch's own outcome."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.title = "rocket status"
+
+
 class CountryFilter(admin.SimpleListFilter):
     """Launches from one country."""
 
@@ -72,13 +111,22 @@ class CountryFilter(admin.SimpleListFilter):
 class LaunchAdmin(DataVersionAdminMixin, admin.ModelAdmin):
     """Every launch with its organisation, rocket, pad, time, price and outcome."""
 
-    list_display = ["launched_at", "organisation", "rocket", "mission", "pad", "price", "mission_status", "sources"]
-    list_select_related = ["organisation", "rocket", "pad"]
+    list_display = [
+        "launch_time",
+        "organisation_link",
+        "rocket_link",
+        "mission_name",
+        "site_link",
+        "sources",
+        "price",
+        "outcome",
+    ]
+    list_select_related = ["organisation", "rocket", "pad__site"]
     list_filter = [
         "mission_status",
         "from_file",
         ("ll2_id", admin.EmptyFieldListFilter),
-        ("rocket__status", admin.ChoicesFieldListFilter),
+        ("rocket__status", RocketStatusFilter),
         ("organisation", admin.RelatedOnlyFieldListFilter),
         CountryFilter,
         YearFilter,
@@ -93,20 +141,51 @@ class LaunchAdmin(DataVersionAdminMixin, admin.ModelAdmin):
     def sources(self, launch: Launch) -> str:
         return ", ".join(launch.sources)
 
+    @admin.display(description="launched (UTC)", ordering="launched_at")
+    def launch_time(self, launch: Launch) -> str:
+        """The day alone when only the day is known, rather than a made-up midnight."""
+        if launch.time_precision == TimePrecision.DAY:
+            return f"{launch.launched_at:%Y-%m-%d}"
+        return f"{launch.launched_at:%Y-%m-%d %H:%M}"
+
+    @admin.display(description="organisation", ordering="organisation__name")
+    def organisation_link(self, launch: Launch) -> str:
+        return page_link(launch.organisation)
+
+    @admin.display(description="rocket", ordering="rocket__name")
+    def rocket_link(self, launch: Launch) -> str:
+        return page_link(launch.rocket)
+
+    @admin.display(description="mission", ordering="mission")
+    def mission_name(self, launch: Launch) -> str:
+        if len(launch.mission) <= MISSION_CHARS:
+            return launch.mission
+        return format_html('<span title="{}">{}…</span>', launch.mission, launch.mission[: MISSION_CHARS - 1])
+
+    @admin.display(description="site", ordering="pad__site__name")
+    def site_link(self, launch: Launch) -> str:
+        return format_html(
+            '<a href="{}" title="{}">{}</a>', page_url(launch.pad.site), launch.pad, launch.pad.site.name
+        )
+
+    @admin.display(description="outcome", ordering="mission_status")
+    def outcome(self, launch: Launch) -> str:
+        return launch.get_mission_status_display()
+
 
 @admin.register(Organisation)
-class OrganisationAdmin(DataVersionAdminMixin, LaunchCountMixin, admin.ModelAdmin):
+class OrganisationAdmin(DataVersionAdminMixin, LaunchCountMixin, PublicPageMixin, admin.ModelAdmin):
     """Launch providers with their number of launches."""
 
-    list_display = ["name", "launch_count"]
+    list_display = ["name", "launch_count", "page"]
     search_fields = ["name"]
 
 
 @admin.register(Rocket)
-class RocketAdmin(DataVersionAdminMixin, LaunchCountMixin, admin.ModelAdmin):
+class RocketAdmin(DataVersionAdminMixin, LaunchCountMixin, PublicPageMixin, admin.ModelAdmin):
     """Rockets with their status and number of launches."""
 
-    list_display = ["name", "status", "launch_count"]
+    list_display = ["name", "status", "launch_count", "page"]
     list_filter = ["status"]
     search_fields = ["name"]
 
@@ -178,7 +257,7 @@ class LaunchSiteForm(forms.ModelForm):
 
 
 @admin.register(LaunchSite)
-class LaunchSiteAdmin(DataVersionAdminMixin, LaunchCountMixin, admin.ModelAdmin):
+class LaunchSiteAdmin(DataVersionAdminMixin, LaunchCountMixin, PublicPageMixin, admin.ModelAdmin):
     """Sites with where their coordinates came from; coordinates edited here are kept by every geocoding run."""
 
     launch_count_path = "pads__launches"
@@ -190,6 +269,7 @@ class LaunchSiteAdmin(DataVersionAdminMixin, LaunchCountMixin, admin.ModelAdmin)
         "coordinate_source",
         "coordinate_precision",
         "launch_count",
+        "page",
     ]
     list_filter = ["coordinate_source", "coordinate_precision", "country"]
     search_fields = ["name", "country"]

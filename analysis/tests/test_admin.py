@@ -41,3 +41,20 @@ def test_jobs_deleted_in_bulk_in_the_admin_take_their_files(admin_client, job_wi
     assert not Job.objects.exists()
     assert not default_storage.exists(job_with_file.artefacts["csv"])
     assert JobListVersion.current() != version
+
+
+def test_a_jobs_page_links_its_files_instead_of_naming_their_storage_paths(admin_client, media):
+    job = Job.objects.create(
+        analysis="launch_site_map",
+        params={},
+        params_key="k",
+        artefacts={"html": "jobs/x/map.html", "png": "jobs/x/map.png", "geojson": "jobs/x/map.geojson"},
+    )
+
+    html = admin_client.get(reverse("admin:analysis_job_change", args=[job.pk])).content.decode()
+
+    result = f"/api/jobs/{job.pk}/result/"
+    assert f'<a href="{result}?format=html">Map (HTML)</a>' in html
+    assert f'<a href="{result}?format=png">Map (PNG)</a>' in html
+    assert f'<a href="{result}?format=geojson">GeoJSON</a>' in html
+    assert "jobs/x/map" not in html

@@ -102,3 +102,13 @@ def test_an_unwritable_organisation_in_an_original_route_answers_400(few_launche
 @pytest.mark.parametrize("file_format", ["", "&format=geojson", "&format=png"])
 def test_an_unwritable_organisation_on_the_map_answers_400(few_launches, lenient_client, file_format):
     assert lenient_client.get(f"/maps/?organisation=%00{file_format}").status_code == 400
+
+
+def test_the_browsable_api_is_titled_and_branded_space_mission_analysis_with_the_site_navigation(client):
+    html = client.get("/api/", HTTP_ACCEPT="text/html").content.decode()
+
+    assert "<title>Space Mission Analysis API – Space Mission Analysis</title>" in html
+    assert '<a class="site-brand" href="/">Space Mission Analysis</a>' in html
+    assert "Maps Linking" not in html and "Django REST framework" not in html
+    for path in ("/", "/launches/", "/organisations/", "/compare/", "/analyses/", "/maps/", "/api/", "/api/docs/"):
+        assert f'<li><a href="{path}">' in html
