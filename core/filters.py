@@ -32,15 +32,14 @@ class StrictOrderingFilter(OrderingFilter):
     """
 
     def get_ordering(self, request: Request, queryset: QuerySet, view: APIView) -> list[str] | None:
-        raw = request.query_params.get(self.ordering_param)
-        if raw is None:
+        raw = request.query_params.get(self.ordering_param, "")
+        if not raw.strip():  # absent or empty, as a submitted form sends it: the default order
             return self.get_default_ordering(view)
         allowed = dict(self.get_valid_fields(queryset, view, {"request": request}))
-        fields = [term.strip() for term in raw.split(",") if term.strip()]
+        fields = [term.strip() for term in raw.split(",")]
         unknown = [field for field in fields if field.lstrip("-") not in allowed]
-        if unknown or not fields:
-            bad = unknown[0] if unknown else raw
-            message = f"Unknown field {bad!r}; use {', '.join(sorted(allowed))}."
+        if unknown:
+            message = f"Unknown field {unknown[0]!r}; use {', '.join(sorted(allowed))}."
             raise ValidationError({self.ordering_param: [message]})
         return [("-" if field.startswith("-") else "") + allowed[field.lstrip("-")] for field in fields]
 
@@ -65,13 +64,14 @@ class StrictOrderingFilter(OrderingFilter):
 
     def get_schema_operation_parameters(self, view: APIView) -> list[dict[str, Any]]:
         names = ", ".join(view.ordering_fields)
+        field = f"-?({'|'.join(view.ordering_fields)})"
         return [
             {
                 "name": self.ordering_param,
                 "required": False,
                 "in": "query",
                 "description": f"Order by {names}; prefix - for descending, several separated by commas.",
-                "schema": {"type": "string"},
+                "schema": {"type": "string", "pattern": rf"^\s*({field}\s*(,\s*{field}\s*)*)?$"},
             }
         ]
 

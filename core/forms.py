@@ -169,8 +169,11 @@ def field_schema(field: forms.Field) -> dict[str, Any]:
     if isinstance(field, ChoiceListField):
         items = {"type": "string", "enum": [value for value, _label in field.choices]}
         return {"type": "array", "items": items}
-    if isinstance(field, forms.ChoiceField):
-        return {"type": "string", "enum": [value for value, _label in field.choices if value != ""]}
+    if isinstance(field, forms.ChoiceField):  # "" is "any" where the field is optional, as a form's empty choice
+        return {
+            "type": "string",
+            "enum": [value for value, _label in field.choices if value != "" or not field.required],
+        }
     schema = next((dict(schema) for kind, schema in FIELD_SCHEMAS.items() if isinstance(field, kind)), None)
     schema = schema or {"type": "string"}
     for bound, key in (("min_value", "minimum"), ("max_value", "maximum")):
@@ -185,7 +188,12 @@ def openapi_parameters(fields: Iterable[tuple[str, forms.Field]]) -> list[dict[s
     """Query parameters of the API schema, one per form field, with the field's help text."""
     parameters = []
     for name, field in fields:
-        parameter = {"name": name, "in": "query", "required": False, "schema": field_schema(field)}
+        schema = field_schema(field)
+        if (
+            schema["type"] not in ("string", "array") or "format" in schema
+        ):  # an empty value, as a submitted form sends it, is no value
+            schema = {"anyOf": [schema, {"type": "string", "enum": [""]}]}
+        parameter = {"name": name, "in": "query", "required": False, "schema": schema}
         if field.help_text:
             parameter["description"] = str(field.help_text)
         if isinstance(field, ChoiceListField):

@@ -19,7 +19,13 @@ from rest_framework.views import APIView
 
 from analysis import selectors as job_selectors
 from analysis import services as job_services
-from analysis.api.serializers import JOB_LIST_COLUMNS, JobListSerializer, JobSerializer, job_list_rows
+from analysis.api.serializers import (
+    JOB_LIST_COLUMNS,
+    JobListSerializer,
+    JobsClearedSerializer,
+    JobSerializer,
+    job_list_rows,
+)
 from analysis.api.views import JobSubmitThrottle, job_submit, job_submitted
 from core.errors import ErrorSerializer
 from core.pagination import positive_int
@@ -109,7 +115,11 @@ class JobListView(APIView):
         operation_id="legacy_jobs_list",
         summary="The newest jobs (the original service's route)",
         parameters=[
-            OpenApiParameter("limit", OpenApiTypes.INT, description=f"1 to {MAX_LIST_LIMIT}, default {LIST_LIMIT}")
+            OpenApiParameter(
+                "limit",
+                {"type": "integer", "minimum": 1, "maximum": MAX_LIST_LIMIT},
+                description=f"1 to {MAX_LIST_LIMIT}, default {LIST_LIMIT}",
+            )
         ],
         responses={200: JobListSerializer(many=True)},
     )
@@ -162,7 +172,7 @@ class JobClearView(APIView):
     @extend_schema(
         operation_id="legacy_jobs_clear",
         summary="Delete every job (staff; the original service's route)",
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: JobsClearedSerializer},
     )
     def delete(self, request: Request) -> Response:
         return Response({"deleted": job_services.jobs_clear()})

@@ -4,6 +4,9 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from django.http import QueryDict
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
@@ -31,6 +34,7 @@ class AnalysisSerializer(serializers.Serializer):
     params = AnalysisParameterSerializer(many=True)
 
 
+@extend_schema_field(OpenApiTypes.OBJECT)
 class ParamsField(serializers.JSONField):
     """A JSON object of parameters: in a JSON body as it is, in a submitted form as the JSON text of the object."""
 
@@ -57,12 +61,26 @@ class JobCreateSerializer(serializers.Serializer):
     )
     params = ParamsField(required=False, default=dict, help_text="The analysis's parameters as a JSON object.")
 
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        """A JSON body's unknown names are refused (a submitted form also carries its CSRF token)."""
+        if isinstance(data, dict) and not isinstance(data, QueryDict):
+            unknown = sorted(name for name in data if name not in self.fields)
+            if unknown:
+                raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
+        return super().to_internal_value(data)
+
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         params = ANALYSES[attrs["analysis"]].params(data=attrs["params"])
         if not params.is_valid():
             errors = params.errors_by_name()
             raise serializers.ValidationError({f"params.{name}": messages for name, messages in errors.items()})
         return {**attrs, "params": params.params()}
+
+
+class JobsClearedSerializer(serializers.Serializer):
+    """How many jobs a clear deleted."""
+
+    deleted = serializers.IntegerField(min_value=0)
 
 
 class JobListSerializer(serializers.ModelSerializer):

@@ -6,7 +6,8 @@ from typing import Any
 from django.core.files.storage import default_storage
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpResponse
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, NotFound, ValidationError
@@ -22,6 +23,7 @@ from analysis.maps.html import map_content_security_policy
 from analysis.models import Job, JobListVersion, JobStatus, ResultEncoder
 from analysis.registry import ANALYSES, analysis_parameters
 from core.caching import answer_cached
+from core.errors import ErrorSerializer
 from core.pagination import StrictPageSize
 from core.renderers import csv_lines
 from core.throttling import UserRateThrottle
@@ -31,9 +33,21 @@ from .serializers import (
     AnalysisSerializer,
     JobCreateSerializer,
     JobListSerializer,
+    JobsClearedSerializer,
     JobSerializer,
     job_list_rows,
 )
+
+# Every format a result may come in, and the body of each media type.
+RESULT_FORMATS = sorted({name for analysis in ANALYSES.values() for name in analysis.formats})
+RESULT_FORMAT_HELP = "One of the analysis's formats (its result_urls list them); the first by default."
+RESULT_SCHEMAS = {
+    "application/json": OpenApiTypes.ANY,
+    "text/csv": OpenApiTypes.STR,
+    "text/html": OpenApiTypes.STR,
+    "image/png": OpenApiTypes.BINARY,
+    "application/geo+json": OpenApiTypes.OBJECT,
+}
 
 # The values each filter of the job list accepts.
 LIST_FILTERS = {"status": list(JobStatus.values), "analysis": list(ANALYSES)}
@@ -141,7 +155,8 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Destro
         return selectors.jobs()
 
     @extend_schema(
-        parameters=[OpenApiParameter(name, enum=values) for name, values in LIST_FILTERS.items()],
+        # An empty value is no filter, as a submitted form sends it.
+        parameters=[OpenApiParameter(name, enum=["", *values]) for name, values in LIST_FILTERS.items()],
     )
     def list(self, request: Request) -> HttpResponse:
         """Jobs newest first, without their results; ``?status=`` and ``?analysis=`` filter them."""
@@ -172,6 +187,7 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Destro
         throttles = super().get_throttles()
         return [*throttles, JobSubmitThrottle()] if self.action == "create" else throttles
 
+    @extend_schema(request=JobCreateSerializer, responses={202: JobSerializer, 200: JobSerializer})
     def create(self, request: Request) -> Response:
         """Submit a job: 202 with its address, or 200 with an earlier finished run on unchanged data."""
         job, reused = job_submit(request, request.data)
@@ -183,11 +199,19 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Destro
     def perform_destroy(self, instance: Job) -> None:
         services.job_delete(job=instance)
 
+    @extend_schema(responses={200: JobsClearedSerializer})
     @action(detail=False, methods=["delete"])
     def clear(self, request: Request) -> Response:
         """Delete every job and its files (staff)."""
         return Response({"deleted": services.jobs_clear()})
 
+    @extend_schema(
+        parameters=[OpenApiParameter("format", enum=["", *RESULT_FORMATS], description=RESULT_FORMAT_HELP)],
+        responses={
+            **{(200, media_type): schema for media_type, schema in RESULT_SCHEMAS.items()},
+            409: OpenApiResponse(ErrorSerializer, description="The job has not finished, or it failed."),
+        },
+    )
     @action(detail=True, methods=["get"], content_negotiation_class=AnyFormatNegotiation)
     def result(self, request: Request, pk: str | None = None) -> HttpResponse:
         """The result in one of the analysis's formats: JSON or CSV rows, or the file it produced."""

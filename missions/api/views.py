@@ -75,7 +75,8 @@ class LaunchViewSet(DataVersionCacheMixin, ReadOnlyViewSet):
 
     def get_renderers(self) -> list[BaseRenderer]:
         renderers = super().get_renderers()
-        return [*renderers, CSVRenderer()] if self.action == "list" else renderers
+        # Not on one launch; a method the list does not take is refused with 405 whatever the format.
+        return renderers if self.action == "retrieve" else [*renderers, CSVRenderer()]
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response | StreamingHttpResponse:
         """Launches, filtered, searched, ordered and paged; ?format=csv streams all of them as CSV."""
