@@ -5,8 +5,8 @@ import io
 
 import pytest
 
-from conftest import launch_csv
 from core.renderers import csv_lines
+from testsupport.sample import sample_csv
 
 
 def test_csv_lines_quote_cells_that_would_start_a_formula():
@@ -37,7 +37,7 @@ def test_the_launch_csv_export_neutralises_a_formula_in_the_data(empty_launches,
     from missions.services import launches_import
 
     row = ("=cmd", "Site 41/1, Plesetsk Cosmodrome, Russia", "Sat Oct 06, 1962 13:30 UTC", "R | @evil", "StatusRetired")
-    launches_import(source=str(launch_csv(tmp_path / "formula.csv", [(*row, "", "Success")])))
+    launches_import(source=str(sample_csv(tmp_path / "formula.csv", [(*row, "", "Success")])))
 
     text = b"".join(client.get("/api/launches/?format=csv").streaming_content).decode()
 

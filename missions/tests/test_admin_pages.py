@@ -3,13 +3,13 @@
 import re
 from datetime import datetime
 
-import pandas as pd
 import pytest
 from django.urls import reverse
 
 from missions.models import Launch, LaunchSite, Organisation, Rocket
+from testsupport.reference import launch_rows
 
-pytestmark = pytest.mark.usefixtures("real_data")
+pytestmark = pytest.mark.usefixtures("launch_data")
 
 NAV = ["/", "/launches/", "/organisations/", "/compare/", "/analyses/", "/maps/", "/api/", "/api/docs/", "/admin/"]
 
@@ -25,8 +25,8 @@ def test_the_admin_is_named_after_the_application_and_carries_the_site_navigatio
     assert re.findall(r'<li><a href="([^"]+)">', nav[: nav.index("</nav>")]) == NAV
 
 
-def test_a_day_precision_launch_shows_its_date_and_a_timed_one_its_minute(admin_client, mission_launches_csv):
-    frame = pd.read_csv(mission_launches_csv)
+def test_a_day_precision_launch_shows_its_date_and_a_timed_one_its_minute(admin_client, launch_data):
+    frame = launch_rows(launch_data)
     day_only = frame[~frame["Date"].str.contains("UTC")].iloc[0]
     timed = frame[frame["Date"].str.contains("UTC")].iloc[0]
     url = reverse("admin:missions_launch_changelist")

@@ -517,7 +517,7 @@ def test_browsable_api_offers_session_login(client, db):
 
 
 @pytest.mark.parametrize("path", ["/api/launches/", "/api/organisations/", "/api/rockets/", "/api/sites/", "/maps/"])
-def test_a_search_of_1990_words_is_refused_before_any_search_runs(client, real_data, path):
+def test_a_search_of_1990_words_is_refused_before_any_search_runs(client, launch_data, path):
     words = " ".join(["falcon"] * 1990)
     answer = {"format": "geojson" if path == "/maps/" else "json"}
 
