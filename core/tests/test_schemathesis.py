@@ -23,6 +23,16 @@ SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
 DESTRUCTIVE = r"^/data$|^/jobs/clear$|^/api/jobs/clear/$"
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _jobs_removed_afterwards(django_db_setup, django_db_blocker) -> Iterator[None]:
+    """The jobs that the live server committed for the generated requests go once the module is done."""
+    yield
+    from analysis.models import Job
+
+    with django_db_blocker.unblock():
+        Job.objects.all().delete()
+
+
 @pytest.fixture(scope="module")
 def staff_token(django_db_setup, django_db_blocker) -> Iterator[str]:
     """A staff user's token, committed so that the live server's own connection sees it."""
