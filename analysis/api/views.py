@@ -227,9 +227,11 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Destro
         media_type = analysis.formats[file_format]
         filename = f"{job.analysis}-{job.pk}.{file_format}"
         if analysis.files is not None:
-            response = FileResponse(
-                default_storage.open(job.artefacts[file_format]), content_type=media_type, filename=filename
-            )
+            try:
+                stored = default_storage.open(job.artefacts[file_format])
+            except FileNotFoundError:  # removed from the storage behind the job's back
+                raise NotFound("The job's file is gone; submit the job again with ?refresh=true.") from None
+            response = FileResponse(stored, content_type=media_type, filename=filename)
             if media_type.startswith("text/html"):  # a map page, opened in the browser from this origin
                 response["Content-Security-Policy"] = map_content_security_policy()
             return response

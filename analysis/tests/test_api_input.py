@@ -112,3 +112,16 @@ def test_the_browsable_api_is_titled_and_branded_space_mission_analysis_with_the
     assert "Maps Linking" not in html and "Django REST framework" not in html
     for path in ("/", "/launches/", "/organisations/", "/compare/", "/analyses/", "/maps/", "/api/", "/api/docs/"):
         assert f'<li><a href="{path}">' in html
+
+
+def test_a_finished_job_whose_file_is_gone_answers_404(client, media):
+    job = Job.objects.create(analysis="launch_site_map", params={}, params_key="k")
+    job.mark_finished(result={}, artefacts={"png": "analysis/gone/launch_site_map.png"})
+
+    response = client.get(f"/api/jobs/{job.pk}/result/?format=png")
+
+    assert response.status_code == 404
+    assert response.json() == {
+        "detail": "The job's file is gone; submit the job again with ?refresh=true.",
+        "errors": {},
+    }
