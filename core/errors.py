@@ -3,9 +3,8 @@
 import sys
 from typing import Any
 
-from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, JsonResponse
-from rest_framework import exceptions, serializers, status
+from rest_framework import exceptions, serializers
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -29,18 +28,8 @@ def error_body(detail: str, errors: dict[str, list[str]] | None = None) -> dict[
     return {"detail": detail, "errors": errors or {}}
 
 
-class DatabaseUnavailable(exceptions.APIException):
-    """503: the database cannot be reached or did not answer in time."""
-
-    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-    default_detail = "The database is unavailable; nothing was changed. Try again later."
-    default_code = "database_unavailable"
-
-
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's handler, reshaped so that validation errors and all other errors share one form."""
-    if isinstance(exc, OperationalError | InterfaceError):  # the server is down, refusing or did not answer in time
-        exc = DatabaseUnavailable()
     response = exception_handler(exc, context)
     if response is None:
         return None

@@ -75,7 +75,7 @@ def test_submitting_while_postgresql_is_down_answers_503(postgres, lenient_clien
 
     assert response.status_code == 503
     assert response.json() == {
-        "detail": "The database is unavailable; nothing was changed. Try again later.",
+        "detail": "The database is not available right now; try again shortly.",
         "errors": {},
     }
     assert Job.objects.count() == 0
