@@ -6,7 +6,7 @@ DATA ?=
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help venv venv-dev run migrate import worker test lint deploy-check bench bench-import bench-api bench-web bench-jobs bench-maps clean
+.PHONY: help js venv venv-dev run migrate import worker test lint deploy-check bench bench-import bench-api bench-web bench-jobs bench-maps clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -21,7 +21,17 @@ $(BIN)/.installed-dev: $(BIN)/.installed requirements-dev.txt
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
-venv: $(BIN)/.installed ## Create the virtual environment and install the pinned requirements
+# Chart libraries: pinned by package-lock.json, installed by npm and copied into the pages' static files.
+JS_VENDOR := pages/static/pages/vendor/.installed
+
+$(JS_VENDOR): package.json package-lock.json pages/vendor.mjs
+	npm ci --no-audit --no-fund --loglevel=error
+	node pages/vendor.mjs
+	touch $@
+
+js: $(JS_VENDOR) ## Install the pinned chart libraries (npm) into the static files
+
+venv: $(BIN)/.installed $(JS_VENDOR) ## Create the virtual environment and install the pinned requirements
 
 venv-dev: $(BIN)/.installed-dev ## The virtual environment with the test and lint tools too
 
@@ -66,4 +76,4 @@ bench-maps: venv ## Map benchmark: map job on the real data and on 1,000,000 lau
 	$(BIN)/python bench/maps.py
 
 clean: ## Remove the virtual environment and local data
-	rm -rf $(VENV) var staticfiles
+	rm -rf $(VENV) var staticfiles node_modules pages/static/pages/vendor
