@@ -46,7 +46,9 @@ def analysis_form(form_class: type[ParamsForm], *, name: str, organisations: lis
     """An analysis's parameter form for a page (its ids prefixed by the analysis's name, since one page shows them
     all); organisations are picked from the data's."""
     form = form_class(data, auto_id=f"{name}-%s")
-    for field in form.fields.values():
+    for name, field in form.fields.items():
+        if isinstance(field.initial, bool):  # shown as the option it is submitted as
+            form.initial[name] = "true" if field.initial else "false"
         if isinstance(field, OrganisationField):
             field.widget = forms.Select(choices=[(name, name) for name in organisations])
         elif isinstance(field, OrganisationsField):

@@ -29,6 +29,7 @@ def _catalogue(*, submitted: str = "", data: Any = None) -> list[dict[str, Any]]
                 organisations=organisations,
                 data=data if name == submitted else None,
             ),
+            "label": name.replace("_", " ").capitalize(),
             "open": name == submitted,
         }
         for name, analysis in ANALYSES.items()

@@ -1,6 +1,8 @@
 """The pages' routes, at the root of the site."""
 
+from django.templatetags.static import static
 from django.urls import path
+from django.views.generic import RedirectView
 
 from . import jobs, views
 
@@ -16,4 +18,6 @@ urlpatterns = [
     path("analyses/<slug:name>/", jobs.analysis_submit, name="analysis-submit"),
     path("results/", jobs.result_list, name="results"),
     path("results/<uuid:pk>/", jobs.result, name="result"),
+    # Browsers ask for /favicon.ico on pages that name no icon (the API's, the map's).
+    path("favicon.ico", RedirectView.as_view(url=static("pages/favicon.svg"), permanent=True)),
 ]

@@ -116,14 +116,16 @@ def launches(request: HttpRequest) -> HttpResponse:
     return page(request, "pages/launches.html", context)
 
 
-ORGANISATION_SORTS = {
-    "name": "name",
-    "launches": "launch_count",
-    "success_rate": "success_rate",
-    "first_launch": "first_launch",
-    "last_launch": "last_launch",
-    "total_price": "total_price",
-}
+# The organisation list's columns, sortable by the names of the API's ?ordering=: (name, field, heading).
+ORGANISATION_COLUMNS = [
+    ("name", "name", "Organisation"),
+    ("launches", "launch_count", "Launches"),
+    ("success_rate", "success_rate", "Success rate"),
+    ("first_launch", "first_launch", "First launch"),
+    ("last_launch", "last_launch", "Last launch"),
+    ("total_price", "total_price", "Total of known prices (million USD)"),
+]
+ORGANISATION_SORTS = {name: field for name, field, _heading in ORGANISATION_COLUMNS}
 
 
 @require_GET
@@ -138,7 +140,12 @@ def organisations(request: HttpRequest) -> HttpResponse:
     return page(
         request,
         "pages/organisations.html",
-        {"title": "Organisations", "organisations": rows, "sort": sort, "sorts": ORGANISATION_SORTS},
+        {
+            "title": "Organisations",
+            "organisations": rows,
+            "sort": sort,
+            "columns": [(name, heading) for name, _field, heading in ORGANISATION_COLUMNS],
+        },
     )
 
 

@@ -35,6 +35,25 @@ def money(value: object) -> str:
     return f"{float(value):,.2f}"
 
 
+# Columns whose numbers are names (years), written without thousands separators.
+NAME_COLUMNS = {"year", "group"}
+
+
+@register.filter
+def cell(row: dict, key: str) -> str:
+    """One cell of a chart's table: counts with thousands separators, a dash when unknown."""
+    value = row.get(key)
+    if value is None:
+        return "—"
+    if isinstance(value, bool) or key in NAME_COLUMNS:
+        return str(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:,.2f}" if key.endswith("price") else f"{value:,.6g}"
+    return str(value)
+
+
 @register.filter
 def item(mapping: dict, key: str) -> object:
     """``mapping[key]`` in a template, None when absent."""

@@ -1,0 +1,121 @@
+"""Every page in headless Chromium: no console errors, nothing from other hosts, charts drawn, no serious
+accessibility violations; and a job submitted from its form ends with its chart on its result page."""
+
+import json
+from urllib.parse import urlsplit
+
+import pytest
+
+from analysis.models import Job, JobStatus
+from missions.models import LaunchSite, Organisation, Rocket
+
+pytestmark = pytest.mark.timeout(600)
+CHART_MARKS = ".chart-view svg .mark-rect path, .chart-view svg .mark-line path, .chart-view svg .mark-symbol path"
+
+
+def page_urls() -> list[str]:
+    """Every kind of page, with real ids."""
+    organisation = Organisation.objects.get(name="SpaceX").pk
+    rocket = Rocket.objects.get(name="Falcon 9 Block 5").pk
+    site = LaunchSite.objects.get(name="Kennedy Space Center").pk
+    return [
+        "/",
+        "/launches/",
+        "/launches/?organisation=SpaceX&year_from=2015&ordering=-price",
+        "/launches/?search=zzzzqqq",
+        "/organisations/",
+        f"/organisations/{organisation}/",
+        f"/rockets/{rocket}/",
+        f"/sites/{site}/",
+        "/compare/",
+        "/compare/?organisation=SpaceX,CASC,Arianespace",
+        "/compare/?country=USA,China",
+        "/analyses/",
+        "/results/",
+        "/maps/",
+    ]
+
+
+def requested_urls(browser) -> list[str]:
+    """The addresses the page asked for since the last call, from Chromium's network log."""
+    urls = []
+    for entry in browser.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message["method"] == "Network.requestWillBeSent":
+            urls.append(message["params"]["request"]["url"])
+    return urls
+
+
+def serious_violations(browser, axe_source: str) -> list[dict]:
+    """axe-core's serious and critical violations of the page, with the elements they concern."""
+    browser.execute_script(axe_source)
+    result = browser.execute_async_script("const done = arguments[0]; axe.run(document).then(done);")
+    return [
+        {"id": violation["id"], "nodes": [node["target"] for node in violation["nodes"]][:3]}
+        for violation in result["violations"]
+        if violation["impact"] in {"serious", "critical"}
+    ]
+
+
+def load(browser, url: str) -> None:
+    """Open a page and wait until its charts are drawn (or have failed)."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.get(url)
+    WebDriverWait(browser, 30).until(
+        lambda driver: driver.execute_script(
+            "return document.readyState === 'complete' && [...document.querySelectorAll('.chart-view')]"
+            ".every((view) => view.classList.contains('chart-drawn') || view.textContent.trim())"
+        )
+    )
+
+
+def test_every_page_loads_cleanly_draws_its_charts_and_passes_axe(page_server, chromium, axe_source):
+    from selenium.webdriver.common.by import By
+
+    host = urlsplit(page_server).netloc
+    for path in page_urls():
+        chromium.get_log("browser")
+        chromium.get_log("performance")
+        load(chromium, page_server + path)
+        errors = [entry["message"] for entry in chromium.get_log("browser") if entry["level"] == "SEVERE"]
+        assert errors == [], path
+        foreign = [url for url in requested_urls(chromium) if urlsplit(url).scheme in {"http", "https"}]
+        assert [url for url in foreign if urlsplit(url).netloc != host] == [], path
+        views = chromium.find_elements(By.CSS_SELECTOR, ".chart-view")
+        for view in views:
+            assert "chart-drawn" in view.get_attribute("class"), (path, view.text)
+            assert view.find_elements(By.CSS_SELECTOR, "svg [class^='mark-'] path"), path
+        assert serious_violations(chromium, axe_source) == [], path
+        assert chromium.find_element(By.CSS_SELECTOR, "nav.site-nav").text.startswith("Space Mission Analysis")
+
+
+def test_the_dashboard_draws_four_charts_with_marks(page_server, chromium):
+    from selenium.webdriver.common.by import By
+
+    load(chromium, page_server + "/")
+    views = chromium.find_elements(By.CSS_SELECTOR, ".chart-view.chart-drawn")
+    assert len(views) == 4
+    for view in views:
+        assert len(view.find_elements(By.CSS_SELECTOR, "svg .mark-rect path, svg .mark-rule line")) > 0
+
+
+def test_a_job_submitted_from_its_form_ends_with_its_chart_on_its_result_page(page_server, chromium):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    load(chromium, page_server + "/analyses/")
+    form = chromium.find_element(By.CSS_SELECTOR, "#analysis-success_rates form")
+    form.find_element(By.CSS_SELECTOR, "summary").click()
+    Select(form.find_element(By.NAME, "group_by")).select_by_value("country")
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    WebDriverWait(chromium, 60).until(lambda driver: "/results/" in driver.current_url)
+    WebDriverWait(chromium, 60).until(
+        lambda driver: driver.find_elements(By.CSS_SELECTOR, ".chart-view.chart-drawn svg .mark-rect path")
+    )
+    job = Job.objects.get(pk=chromium.current_url.rstrip("/").split("/")[-1])
+    assert job.status == JobStatus.FINISHED
+    assert job.params == {"group_by": "country", "partial_failures_as_failures": True}
+    bars = chromium.find_elements(By.CSS_SELECTOR, ".chart-view svg .mark-rect path")
+    assert len(bars) == len(job.result) == 17
+    assert [entry for entry in chromium.get_log("browser") if entry["level"] == "SEVERE"] == []
