@@ -6,7 +6,7 @@ DATA ?=
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help js venv venv-dev run migrate import worker test lint deploy-check bench bench-import bench-api bench-web bench-jobs bench-maps clean
+.PHONY: help js venv venv-dev run migrate import worker test lint deploy-check screenshots bench bench-import bench-api bench-web bench-jobs bench-maps bench-pages clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -58,7 +58,10 @@ lint: venv-dev ## Lint with ruff
 deploy-check: venv-dev ## Validate the Dockerfile, compose file and Kubernetes manifests, and run the container tests
 	$(BIN)/python -m pytest config/tests
 
-bench: bench-import bench-api bench-web bench-jobs bench-maps ## Run every benchmark
+screenshots: venv-dev ## PNGs of the pages in docs/screenshots/ (headless Chromium; needs a server: URL=http://127.0.0.1:8000)
+	$(BIN)/python docs/screenshots.py --url $(or $(URL),http://$(HOST):$(PORT))
+
+bench: bench-import bench-api bench-web bench-jobs bench-maps bench-pages ## Run every benchmark
 
 bench-jobs: venv ## Job benchmark: POST-to-finished, 1,000,000-launch aggregations vs psql, wrk (needs DATABASE_URL, REDIS_URL)
 	$(BIN)/python bench/jobs.py
@@ -71,6 +74,9 @@ bench-api: venv ## API benchmark: gunicorn + wrk on the real data and on 1,000,0
 
 bench-web: venv ## Web benchmark: production gunicorn config vs a bare WSGI app, 1,000 and 100,000 jobs (needs PostgreSQL, Redis, wrk)
 	$(BIN)/python bench/web.py
+
+bench-pages: venv ## Page benchmark: server time of each page on the real data and on 1,000,000 launches (needs PostgreSQL)
+	$(BIN)/python bench/pages.py
 
 bench-maps: venv ## Map benchmark: map job on the real data and on 1,000,000 launches, geocoder calls (needs PostgreSQL)
 	$(BIN)/python bench/maps.py
