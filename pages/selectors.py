@@ -7,7 +7,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Max, Min, Q, Sum
-from django.db.models.functions import ExtractYear
 
 from analysis.selectors import wilson_interval
 from missions.models import ImportRun, ImportStatus, Launch, MissionStatus, Organisation
@@ -109,11 +108,3 @@ def selection_organisations(*, filters: LaunchFilters) -> list[dict[str, Any]]:
         .annotate(launch_count=Count("id"), successes=Count("id", filter=Q(mission_status=MissionStatus.SUCCESS)))
         .order_by("-launch_count", "organisation__name")
     )
-
-
-def year_range(*, filters: LaunchFilters) -> tuple[int | None, int | None]:
-    """The first and last year of a selection's launches."""
-    years = launches_filtered(filters=filters).aggregate(
-        first=Min(ExtractYear("launched_at")), last=Max(ExtractYear("launched_at"))
-    )
-    return years["first"], years["last"]
