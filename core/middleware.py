@@ -21,6 +21,7 @@ def content_security_policy() -> str:
         "style-src": "'self' 'unsafe-inline'",
         "img-src": f"'self' data: blob:{tile_origin}",
         "connect-src": "'self'",
+        "worker-src": "'self' blob:",  # ReDoc parses the schema in a worker it makes from a blob
         "font-src": "'self' data:",
         "object-src": "'none'",
         "base-uri": "'self'",

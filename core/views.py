@@ -1,6 +1,6 @@
 """The API's schema and documentation pages, and the token exchange."""
 
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.authtoken.views import ObtainAuthToken
 
 from core.throttling import LoginClientThrottle, LoginUsernameThrottle
@@ -10,8 +10,9 @@ class SchemaView(SpectacularAPIView):
     """The OpenAPI 3 schema of the API: YAML, or JSON with ?format=json."""
 
 
-class SwaggerView(SpectacularSwaggerView):
-    """Swagger UI over the schema, served with its scripts and styles from this server."""
+class SwaggerView(SpectacularSwaggerSplitView):
+    """Swagger UI over the schema, served with its scripts and styles from this server; its start-up script comes
+    from ?script rather than inline, as the Content-Security-Policy requires."""
 
 
 class RedocView(SpectacularRedocView):
