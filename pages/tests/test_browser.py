@@ -119,3 +119,14 @@ def test_a_job_submitted_from_its_form_ends_with_its_chart_on_its_result_page(pa
     bars = chromium.find_elements(By.CSS_SELECTOR, ".chart-view svg .mark-rect path")
     assert len(bars) == len(job.result) == 17
     assert [entry for entry in chromium.get_log("browser") if entry["level"] == "SEVERE"] == []
+
+
+def test_the_api_pages_work_under_the_content_security_policy(page_server, chromium):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    chromium.get_log("browser")
+    chromium.get(page_server + "/api/docs/")
+    WebDriverWait(chromium, 30).until(lambda driver: driver.find_elements(By.CSS_SELECTOR, ".opblock"))
+    chromium.get(page_server + "/api/")
+    assert [entry["message"] for entry in chromium.get_log("browser") if entry["level"] == "SEVERE"] == []
