@@ -108,3 +108,14 @@ def test_a_chart_format_of_an_analysis_without_a_chart_is_refused_naming_the_for
 
     assert response.status_code == 400
     assert response.json() == {"detail": "Invalid input.", "errors": {"format": ["Choose one of csv, json."]}}
+
+
+def test_the_pages_chart_libraries_are_the_versions_the_server_renders_with():
+    import vl_convert
+    from django.conf import settings
+
+    lock = json.loads((settings.BASE_DIR / "package-lock.json").read_text())["packages"]
+
+    assert lock["node_modules/vega"]["version"] == vl_convert.get_vega_version()
+    assert lock["node_modules/vega-embed"]["version"] == vl_convert.get_vega_embed_version()
+    assert f"v{lock['node_modules/vega-lite']['version']}" == alt.SCHEMA_VERSION

@@ -35,7 +35,7 @@ def need(what: str, present: bool) -> None:
 
 
 @pytest.fixture
-def page_server(real_data, db, settings) -> Iterator[str]:
+def page_server(launch_data, db, settings) -> Iterator[str]:
     """A live server over the committed real data, with the map tiles turned off."""
     need("the chart libraries: run `make js`", (VENDOR / "vega-embed.min.js").is_file())
     settings.MAP_TILE_URL = ""  # the setting that turns the map tiles off: no request leaves the machine

@@ -7,9 +7,10 @@ from urllib.parse import urlsplit
 import pytest
 
 from analysis.models import Job, JobStatus
+from conftest import real_file_only
 from missions.models import LaunchSite, Organisation, Rocket
 
-pytestmark = pytest.mark.timeout(600)
+pytestmark = [real_file_only, pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(600)]
 CHART_MARKS = ".chart-view svg .mark-rect path, .chart-view svg .mark-line path, .chart-view svg .mark-symbol path"
 
 
@@ -130,3 +131,18 @@ def test_the_api_pages_work_under_the_content_security_policy(page_server, chrom
     WebDriverWait(chromium, 30).until(lambda driver: driver.find_elements(By.CSS_SELECTOR, ".opblock"))
     chromium.get(page_server + "/api/")
     assert [entry["message"] for entry in chromium.get_log("browser") if entry["level"] == "SEVERE"] == []
+
+
+@pytest.mark.parametrize("path", ["/", "/compare/?organisation=SpaceX,CASC,Arianespace"])
+def test_pages_and_their_charts_fit_a_390_pixel_wide_screen(page_server, chromium, path):
+    from selenium.webdriver.common.by import By
+
+    chromium.set_window_size(390, 900)
+    try:
+        load(chromium, page_server + path)
+        width = chromium.execute_script("return document.documentElement.clientWidth")
+        assert chromium.execute_script("return document.documentElement.scrollWidth") <= width
+        for view in chromium.find_elements(By.CSS_SELECTOR, ".chart-view svg"):
+            assert 200 <= view.size["width"] <= width
+    finally:
+        chromium.set_window_size(1400, 1000)

@@ -6,7 +6,10 @@ import re
 import pandas as pd
 import pytest
 
+from conftest import real_file_only
 from missions.models import Organisation
+
+pytestmark = real_file_only
 
 COLUMNS = ["Organisation", "Location", "Date", "Detail", "Rocket_Status", "Price", "Mission_Status"]
 # The last part of a location that names a place rather than its country, and the country it lies in.
@@ -59,7 +62,7 @@ def expected_figures(frame: pd.DataFrame) -> dict[str, str]:
 
 
 @pytest.mark.django_db
-def test_the_dashboard_shows_the_figures_of_the_file(real_data, launches_frame, client):
+def test_the_dashboard_shows_the_figures_of_the_file(launch_data, launches_frame, client):
     html = client.get("/").content.decode()
 
     expected = expected_figures(launches_frame)
@@ -74,7 +77,7 @@ def test_the_dashboard_shows_the_figures_of_the_file(real_data, launches_frame, 
 
 
 @pytest.mark.django_db
-def test_an_organisation_page_shows_the_figures_of_the_file(real_data, launches_frame, client):
+def test_an_organisation_page_shows_the_figures_of_the_file(launch_data, launches_frame, client):
     spacex = launches_frame[launches_frame["Organisation"] == "SpaceX"]
     pk = Organisation.objects.get(name="SpaceX").pk
 

@@ -8,9 +8,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from conftest import real_file_only
 from missions.models import Launch, LaunchSite, Organisation, Rocket, TimePrecision
 
-pytestmark = pytest.mark.django_db
+# The real file: the crawl and the query counts walk its organisations, rockets and sites.
+pytestmark = [pytest.mark.django_db, real_file_only, pytest.mark.slow]
 
 
 class Links(HTMLParser):
@@ -32,7 +34,8 @@ def crawl_key(url: str) -> str:
     return f"{parts.path}?{urlencode(query)}"
 
 
-def test_a_crawl_from_the_dashboard_reaches_no_missing_or_failing_page(real_data, client):
+@pytest.mark.timeout(900)
+def test_a_crawl_from_the_dashboard_reaches_no_missing_or_failing_page(launch_data, client):
     seen, queue, statuses = set(), ["/"], {}
     while queue:
         url = queue.pop()
@@ -77,7 +80,7 @@ def test_a_crawl_from_the_dashboard_reaches_no_missing_or_failing_page(real_data
         ("/results/", 1, 1),
     ],
 )
-def test_each_page_runs_a_fixed_number_of_queries_whatever_the_rows(real_data, client, path, queries, cached):
+def test_each_page_runs_a_fixed_number_of_queries_whatever_the_rows(launch_data, client, path, queries, cached):
     path = path.format(
         organisation=Organisation.objects.get(name="SpaceX").pk,
         rocket=Rocket.objects.get(name="Falcon 9 Block 5").pk,
@@ -90,14 +93,14 @@ def test_each_page_runs_a_fixed_number_of_queries_whatever_the_rows(real_data, c
     assert (len(first), len(again)) == (queries, cached)
 
 
-def test_the_explorer_names_a_bad_parameter_by_its_label_and_answers_400(real_data, client):
+def test_the_explorer_names_a_bad_parameter_by_its_label_and_answers_400(launch_data, client):
     response = client.get("/launches/", {"year_from": "abc", "year_to": "1990"})
 
     assert response.status_code == 400
     assert "From year: Enter a whole number." in response.content.decode()
 
 
-def test_the_explorer_shows_a_day_precision_launch_as_a_date_never_midnight(real_data, client):
+def test_the_explorer_shows_a_day_precision_launch_as_a_date_never_midnight(launch_data, client):
     launch = Launch.objects.filter(time_precision=TimePrecision.DAY).order_by("launched_at").first()
     day = launch.launched_at.date().isoformat()
 
@@ -107,7 +110,7 @@ def test_the_explorer_shows_a_day_precision_launch_as_a_date_never_midnight(real
     assert "00:00" not in re.sub(r'datetime="[^"]*"', "", html)
 
 
-def test_the_explorer_links_its_selection_to_the_api_the_csv_and_the_map(real_data, client):
+def test_the_explorer_links_its_selection_to_the_api_the_csv_and_the_map(launch_data, client):
     html = client.get("/launches/", {"organisation": "spacex", "year_from": "2019"}).content.decode()
 
     assert 'href="/api/launches/?organisation=SpaceX&amp;year_from=2019&amp;format=csv"' in html
@@ -117,13 +120,13 @@ def test_the_explorer_links_its_selection_to_the_api_the_csv_and_the_map(real_da
     assert f"<strong>{count}</strong> launches — SpaceX, 2019–…" in html
 
 
-def test_an_empty_selection_says_how_to_clear_the_filters(real_data, client):
+def test_an_empty_selection_says_how_to_clear_the_filters(launch_data, client):
     html = client.get("/launches/", {"search": "no-such-mission-anywhere"}).content.decode()
 
     assert 'No launches match — <a href="/launches/">clear the filters</a>.' in html
 
 
-def test_pages_carry_a_content_security_policy_without_unsafe_eval(real_data, client):
+def test_pages_carry_a_content_security_policy_without_unsafe_eval(launch_data, client):
     policy = client.get("/")["Content-Security-Policy"]
 
     assert "script-src 'self';" in policy
@@ -131,7 +134,7 @@ def test_pages_carry_a_content_security_policy_without_unsafe_eval(real_data, cl
     assert "default-src 'self'" in policy
 
 
-def test_a_page_chart_downloads_as_csv_of_its_table_and_refuses_an_unknown_chart(real_data, client):
+def test_a_page_chart_downloads_as_csv_of_its_table_and_refuses_an_unknown_chart(launch_data, client):
     table = client.get("/", {"chart": "spending", "format": "csv"})
     unknown = client.get("/", {"chart": "nope", "format": "png"})
 
@@ -142,7 +145,7 @@ def test_a_page_chart_downloads_as_csv_of_its_table_and_refuses_an_unknown_chart
     assert unknown.json()["errors"] == {"chart": ["Choose one of outcomes, busiest, countries, spending."]}
 
 
-def test_compare_needs_two_to_six_of_one_kind(real_data, client):
+def test_compare_needs_two_to_six_of_one_kind(launch_data, client):
     one = client.get("/compare/", {"organisation": "SpaceX"})
     mixed = client.get("/compare/", {"organisation": "SpaceX,CASC", "country": "USA,China"})
     good = client.get("/compare/", {"country": "usa,china"})
@@ -154,7 +157,7 @@ def test_compare_needs_two_to_six_of_one_kind(real_data, client):
     assert [row["group"] for row in good.context["rates"]] == ["China", "USA"]
 
 
-def test_an_analysis_form_with_a_bad_value_names_the_field_and_queues_nothing(real_data, client):
+def test_an_analysis_form_with_a_bad_value_names_the_field_and_queues_nothing(launch_data, client):
     from analysis.models import Job
 
     before = Job.objects.count()  # jobs the browser tests' live server committed stay
