@@ -29,6 +29,8 @@ CHART_FORMATS = {"png": "image/png", "svg": "image/svg+xml", "vega-lite": "appli
 RENDER_WIDTH = 720
 ROW_HEIGHT = 18
 LAUNCHES, PERCENT, MILLION_USD = "Launches", "Success rate (%)", "Million USD"
+# Years as whole numbers, never a tick between two years.
+YEAR_AXIS = alt.Axis(format="d", tickMinStep=1)
 
 
 @dataclass(frozen=True)
@@ -107,7 +109,7 @@ def success_rate_chart(rows: list[dict[str, Any]], *, group_by: str = "organisat
     base = alt.Chart(alt.Data(values=data))
     rate = alt.Scale(domain=[0, 100])
     if group_by == "year":
-        x = alt.X("group:Q", title="Year", axis=alt.Axis(format="d"))
+        x = alt.X("group:Q", title="Year", axis=YEAR_AXIS)
         band = base.mark_area(opacity=0.3, color=PALETTE[4]).encode(
             x=x, y=alt.Y("low_pct:Q", title=PERCENT, scale=rate), y2="high_pct:Q"
         )
@@ -142,7 +144,7 @@ def launches_per_year_chart(
             merged[(row["year"], row["group"])] += row["launch_count"]
         data = [{"year": year, "group": group, "launch_count": count} for (year, group), count in merged.items()]
     title = title or (f"Launches per year by {split_by}" if split_by else "Launches per year")
-    x = alt.X("year:Q", title="Year", axis=alt.Axis(format="d"))
+    x = alt.X("year:Q", title="Year", axis=YEAR_AXIS)
     tooltip = ["year:Q", "launch_count:Q", *(["group:N"] if split_by else [])]
     base = alt.Chart(alt.Data(values=data))
     if cumulative:
@@ -165,7 +167,7 @@ def spending_chart(rows: list[dict[str, Any]], *, group_by: str = "organisation"
     data = [row for row in _plain(rows) if row["total_price"] is not None]
     launches = sum(row["launch_count"] for row in _plain(rows))
     priced = sum(row["priced_launch_count"] for row in _plain(rows))
-    share = f"{priced / launches:.0%}" if launches else "0%"
+    share = f"{priced / launches:.1%}" if launches else "0%"
     title = title or f"Launch spending by {group_by}"
     subtitle = f"Prices known for {priced:,} of {launches:,} launches ({share}); unpriced launches are not counted."
     tooltip = [
@@ -179,7 +181,7 @@ def spending_chart(rows: list[dict[str, Any]], *, group_by: str = "organisation"
     base = alt.Chart(alt.Data(values=data))
     if group_by == "year":
         chart = base.mark_bar(color=PALETTE[0]).encode(
-            x=alt.X("group:Q", title="Year", axis=alt.Axis(format="d")),
+            x=alt.X("group:Q", title="Year", axis=YEAR_AXIS),
             y=alt.Y("total_price:Q", title=f"Total price ({MILLION_USD})"),
             tooltip=tooltip,
         )

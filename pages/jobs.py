@@ -82,7 +82,7 @@ def result(request: HttpRequest, pk: str) -> HttpResponse:
     if chart is not None:
         downloads.update({file_format: f"{result_url}?format={file_format}" for file_format in CHART_FORMATS})
     context = {
-        "title": f"Result: {job.analysis}",
+        "title": f"Result: {job.analysis.replace('_', ' ').capitalize()}",
         "job": job,
         "analysis": analysis,
         "chart": chart,
