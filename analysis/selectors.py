@@ -165,13 +165,17 @@ def wilson_interval(*, successes: int, trials: int) -> tuple[float, float]:
     return max(0.0, centre - margin), min(1.0, centre + margin)
 
 
-def success_rates(*, group_by: str = "organisation", partial_failures_as_failures: bool = True) -> list[SuccessRateRow]:
-    """Success rate per organisation, rocket, country or year, with its 95% Wilson interval."""
+def success_rates(
+    *, group_by: str = "organisation", partial_failures_as_failures: bool = True, filters: LaunchFilters = ALL_LAUNCHES
+) -> list[SuccessRateRow]:
+    """Success rate per organisation, rocket, country or year (of all launches or a selection), with its 95% Wilson
+    interval."""
     succeeded = [MissionStatus.SUCCESS]
     if not partial_failures_as_failures:
         succeeded.append(MissionStatus.PARTIAL_FAILURE)
     groups = (
-        Launch.objects.values(group=LAUNCH_GROUPS[group_by])
+        launches_filtered(filters=filters)
+        .values(group=LAUNCH_GROUPS[group_by])
         .annotate(launch_count=Count("id"), success_count=Count("id", filter=Q(mission_status__in=succeeded)))
         .order_by("group")
     )
@@ -193,17 +197,25 @@ def success_rates(*, group_by: str = "organisation", partial_failures_as_failure
     return rows
 
 
-def launches_per_year(*, split_by: str | None = None) -> list[YearRow]:
-    """Number of launches per year, optionally split by organisation, country or outcome."""
+def launches_per_year(*, split_by: str | None = None, filters: LaunchFilters = ALL_LAUNCHES) -> list[YearRow]:
+    """Number of launches (of all or of a selection) per year, optionally split by organisation, country or outcome."""
     columns: dict[str, Any] = {"year": LAUNCH_GROUPS["year"]}
     if split_by:
         columns["group"] = LAUNCH_GROUPS[split_by]
-    return list(Launch.objects.values(**columns).annotate(launch_count=Count("id")).order_by(*columns))
+    return list(
+        launches_filtered(filters=filters).values(**columns).annotate(launch_count=Count("id")).order_by(*columns)
+    )
 
 
-def spending(*, group_by: str = "organisation") -> list[SpendingRow]:
-    """Total, mean and median price per organisation, country or year, with the share of launches priced."""
-    groups = Launch.objects.values(group=LAUNCH_GROUPS[group_by]).annotate(**_price_aggregates()).order_by("group")
+def spending(*, group_by: str = "organisation", filters: LaunchFilters = ALL_LAUNCHES) -> list[SpendingRow]:
+    """Total, mean and median price per organisation, country or year (of all launches or a selection), with the
+    share of launches priced."""
+    groups = (
+        launches_filtered(filters=filters)
+        .values(group=LAUNCH_GROUPS[group_by])
+        .annotate(**_price_aggregates())
+        .order_by("group")
+    )
     return [
         {
             "group": group["group"],

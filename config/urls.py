@@ -21,6 +21,8 @@ urlpatterns = [
     path("api/auth/token/", TokenView.as_view(), name="api-token"),
     path("api-auth/", include("rest_framework.urls")),
     path("", include("original.urls")),
+    # The pages: dashboard, explorer, organisations, comparisons, analyses and results.
+    path("", include("pages.urls")),
 ]
 
 # Errors outside the API views answer in the API's JSON error shape too.

@@ -2,7 +2,7 @@
 
 import hashlib
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import caches
@@ -10,6 +10,8 @@ from django.http import HttpResponse
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+T = TypeVar("T")
 
 
 def answer_cached(
@@ -52,3 +54,20 @@ class VersionCacheMixin:
     def _cached(self, request: Request, answer: Callable[[], HttpResponse]) -> HttpResponse:
         """The answer for the current version."""
         return answer_cached(view=self, request=request, version=self.cache_version, answer=answer)
+
+
+def computed_for_version(*, name: str, version: int, compute: Callable[[], T]) -> T:
+    """What ``compute()`` returns for this ``version`` of the data it reads: computed once, then from the cache.
+
+    Pages keep their figures and charts here, so that repeated views of unchanged data run no aggregate again.
+    """
+    seconds = settings.API_CACHE_SECONDS
+    if not seconds:
+        return compute()
+    cache = caches["api"]
+    key = f"page:{version}:{hashlib.sha256(name.encode()).hexdigest()}"
+    hit = cache.get(key)
+    if hit is None:
+        hit = compute()
+        cache.set(key, hit, seconds)
+    return hit

@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
 from analysis import selectors, services
+from analysis.charts import CHART_FORMATS, JOB_CHARTS, chart_render, job_chart
 from analysis.maps.html import map_content_security_policy
 from analysis.models import Job, JobListVersion, JobStatus, ResultEncoder
 from analysis.registry import ANALYSES, analysis_parameters
@@ -222,8 +223,18 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Destro
         if job.status != JobStatus.FINISHED or analysis is None:
             raise ResultNotReady(f"The job is {job.status}; its result is not ready yet.")
         file_format = request.query_params.get("format") or next(iter(analysis.formats))
+        # A tabular result is also served as its chart: PNG, SVG or the Vega-Lite spec.
+        formats = {**analysis.formats, **(CHART_FORMATS if analysis.name in JOB_CHARTS else {})}
+        if file_format not in formats:
+            raise ValidationError({"format": [f"Choose one of {', '.join(formats)}."]})
         if file_format not in analysis.formats:
-            raise ValidationError({"format": [f"Choose one of {', '.join(analysis.formats)}."]})
+            chart = job_chart(analysis=job.analysis, result=job.ordered_result, params=job.params)
+            response = HttpResponse(
+                chart_render(chart.spec, file_format=file_format), content_type=formats[file_format]
+            )
+            extension = "vl.json" if file_format == "vega-lite" else file_format
+            response["Content-Disposition"] = f'inline; filename="{job.analysis}-{job.pk}.{extension}"'
+            return response
         media_type = analysis.formats[file_format]
         filename = f"{job.analysis}-{job.pk}.{file_format}"
         if analysis.files is not None:

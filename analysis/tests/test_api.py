@@ -228,9 +228,9 @@ def test_tabular_result_as_json_and_csv(few_launches, client, submit, analysis_q
     ]
     assert as_csv["Content-Type"] == "text/csv; charset=utf-8"
     assert as_csv.content.decode() == "organisation,launch_count\nOKB-586,1\nSpaceX,3\ni-Space,1\n"
-    assert client.get(f"/api/jobs/{job_id}/result/?format=png").json() == {
+    assert client.get(f"/api/jobs/{job_id}/result/?format=xlsx").json() == {
         "detail": "Invalid input.",
-        "errors": {"format": ["Choose one of json, csv."]},
+        "errors": {"format": ["Choose one of json, csv, png, svg, vega-lite."]},
     }
 
 

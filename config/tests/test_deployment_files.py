@@ -83,7 +83,7 @@ def test_dockerfile_passes_hadolint():
 def test_image_is_multi_stage_non_root_and_installs_requirements_txt():
     instructions = dockerfile_instructions()
     stages = [arguments for keyword, arguments in instructions if keyword == "FROM"]
-    assert stages == ["${PYTHON_IMAGE} AS build", "${PYTHON_IMAGE} AS runtime"]
+    assert stages == ["${NODE_IMAGE} AS js", "${PYTHON_IMAGE} AS build", "${PYTHON_IMAGE} AS runtime"]
     assert ("RUN", "pip install --no-cache-dir -r /tmp/requirements.txt") in instructions
     assert ("COPY", "requirements.txt /tmp/requirements.txt") in instructions
     users = [arguments for keyword, arguments in instructions if keyword == "USER"]
