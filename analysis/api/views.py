@@ -20,11 +20,12 @@ from rest_framework.reverse import reverse
 
 from analysis import selectors, services
 from analysis.charts import CHART_FORMATS, JOB_CHARTS, chart_render, job_chart
-from analysis.maps.html import map_content_security_policy
+from analysis.maps.html import MAP_POLICY
 from analysis.models import Job, JobListVersion, JobStatus, ResultEncoder
 from analysis.registry import ANALYSES, analysis_parameters
 from core.caching import answer_cached
 from core.errors import ErrorSerializer
+from core.middleware import content_security_policy
 from core.pagination import StrictPageSize
 from core.renderers import csv_lines
 from core.throttling import UserRateThrottle
@@ -244,7 +245,7 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Destro
                 raise NotFound("The job's file is gone; submit the job again with ?refresh=true.") from None
             response = FileResponse(stored, content_type=media_type, filename=filename)
             if media_type.startswith("text/html"):  # a map page, opened in the browser from this origin
-                response["Content-Security-Policy"] = map_content_security_policy()
+                response["Content-Security-Policy"] = content_security_policy(MAP_POLICY)
             return response
         if file_format == "csv":
             response = HttpResponse(rows_to_csv(job), content_type=f"{media_type}; charset=utf-8")
