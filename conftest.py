@@ -19,6 +19,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from rq import Queue, SimpleWorker
 
+from testsupport.browser import chromium, live_server
 from testsupport.sample import sample_csv
 
 SHARED_DATA_DIR = Path(os.environ.get("SHARED_DATA_DIR", Path(__file__).resolve().parent.parent / "shared" / "data"))
@@ -331,3 +332,17 @@ def user_token(db) -> str:
     """The API token of the user "reader", who is not staff (password "pw-reader-123456")."""
     user = get_user_model().objects.create_user("reader", password="pw-reader-123456")
     return Token.objects.create(user=user).key
+
+
+@pytest.fixture
+def live_url(launch_data, db) -> Iterator[str]:
+    """A live server over the committed launch data (the test's own transaction stays out of its way)."""
+    with live_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator:
+    """Debian's headless Chromium, shared by a module's tests."""
+    with chromium() as driver:
+        yield driver

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.staticfiles.handlers import StaticFilesHandler
-from django.test.testcases import LiveServerThread
 from rest_framework.authtoken.models import Token
+
+from testsupport.browser import live_server
 
 # The generated sample: fuzzing asks about the schema, which the real file would not change.
 pytestmark = [pytest.mark.slow, pytest.mark.parametrize("launch_file", ["sample"], indirect=True)]
@@ -51,14 +51,8 @@ def api_server(launch_data, db, settings, media) -> Iterator[str]:
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": dict.fromkeys(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]),
     }
-    thread = LiveServerThread("127.0.0.1", StaticFilesHandler, port=0)
-    thread.daemon = True
-    thread.start()
-    thread.is_ready.wait()
-    if thread.error:
-        raise thread.error
-    yield f"http://127.0.0.1:{thread.port}"
-    thread.terminate()
+    with live_server() as url:
+        yield url
 
 
 def schemathesis(url: str, *options: str) -> subprocess.CompletedProcess:

@@ -5,8 +5,6 @@ from collections.abc import Iterator
 import pytest
 from django.contrib.auth import get_user_model
 
-from analysis.tests.maps.test_browser import browser, map_server  # noqa: F401 - shared Chromium and live server
-
 STAFF, PASSWORD = "admin-viewer", "pw-admin-viewer-123"
 
 
@@ -20,11 +18,11 @@ def staff_user(django_db_setup, django_db_blocker) -> Iterator[None]:
         get_user_model().objects.filter(username=STAFF).delete()
 
 
-def test_the_launch_list_fits_1400_px_with_price_and_outcome_in_view(staff_user, map_server, browser):  # noqa: F811
+def test_the_launch_list_fits_1400_px_with_price_and_outcome_in_view(staff_user, live_url, browser):
     from selenium.webdriver.common.by import By
 
     browser.set_window_size(1400, 1000)
-    browser.get(f"{map_server}/admin/login/?next=/admin/missions/launch/")
+    browser.get(f"{live_url}/admin/login/?next=/admin/missions/launch/")
     browser.find_element(By.NAME, "username").send_keys(STAFF)
     browser.find_element(By.NAME, "password").send_keys(PASSWORD)
     browser.find_element(By.CSS_SELECTOR, "input[type=submit]").click()

@@ -1,12 +1,6 @@
 """The /maps/ page in headless Chromium, served by a live server with no tile server reachable."""
 
-import os
-import shutil
-from collections.abc import Iterator
-
 import pytest
-from django.contrib.staticfiles.handlers import StaticFilesHandler
-from django.test.testcases import LiveServerThread
 
 from analysis.maps.build import launch_site_stats
 from conftest import real_file_only
@@ -15,54 +9,13 @@ from missions.selectors import ALL_LAUNCHES
 # The real file's sites, in a browser started per module.
 pytestmark = [real_file_only, pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--window-size=1400,1000",
-]
-
 
 @pytest.fixture
-def map_server(launch_data, db, settings) -> Iterator[str]:
-    """A live server over the committed real data (the test's own transaction stays out of its way)."""
-    thread = LiveServerThread("127.0.0.1", StaticFilesHandler, port=0)
-    thread.daemon = True
-    thread.start()
-    thread.is_ready.wait()
-    if thread.error:
-        raise thread.error
-    url = f"http://127.0.0.1:{thread.port}"
-    # A tile server that refuses every connection: markers, popups and legend must not depend on tiles.
+def map_server(live_url, settings) -> str:
+    """The live server, with a tile server that refuses every connection: markers, popups and legend must not
+    depend on tiles."""
     settings.MAP_TILE_URL = "http://127.0.0.1:9/{z}/{x}/{y}.png"
-    yield url
-    thread.terminate()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator:
-    """Debian's headless Chromium through its own chromedriver, shared by the module; nothing is downloaded."""
-    if not (shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER)):
-        if os.environ.get("CI"):
-            pytest.fail("CI must install chromium and chromium-driver")
-        pytest.skip("needs Debian's chromium and chromium-driver")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service
-
-    options = Options()
-    options.binary_location = CHROMIUM
-    for flag in CHROMIUM_FLAGS:
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.implicitly_wait(0)
-    yield driver
-    driver.quit()
+    return live_url
 
 
 def test_the_maps_page_shows_one_marker_per_site_with_a_working_popup(map_server, browser):
