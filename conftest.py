@@ -44,6 +44,14 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def postgres_signal(data: Path, number: int) -> None:
+    """Send signal ``number`` to a PostgreSQL cluster's postmaster and every backend and helper it started."""
+    postmaster = int((data / "postmaster.pid").read_text().splitlines()[0])
+    children = subprocess.run(["ps", "-o", "pid=", "--ppid", str(postmaster)], capture_output=True, text=True)
+    for pid in [postmaster, *(int(pid) for pid in children.stdout.split())]:
+        os.kill(pid, number)
+
+
 def need_service(name: str, reason: str) -> None:
     """Skip a test that needs a local service, except in CI where it must be there."""
     if os.environ.get("CI"):

@@ -1,11 +1,13 @@
 """Fault suite: a real gunicorn and a real worker on a private PostgreSQL and Redis that the suite starts itself,
-under a steady load of reads and job submissions, while Redis stops for 20 s and while the worker's main process is
-killed in the middle of a job. Prints what the clients saw; asserts that no accepted job is lost or changes its end
-state, that no request hangs, and that the service recovers without restarting the web server.
+under a steady load of reads and job submissions, while Redis stops for 20 s, while PostgreSQL is frozen for 20 s and
+while the worker's main process is killed in the middle of a job. Prints what the clients saw; asserts that no accepted
+job is lost or changes its end state, that no request hangs, and that the service recovers without restarting the web
+server.
 
     pytest -m slow tests/test_faults.py -s
 """
 
+import itertools
 import json
 import os
 import shutil
@@ -18,14 +20,15 @@ import time
 import urllib.error
 import urllib.request
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import psycopg2
 import pytest
 
-from conftest import SHARED_DATA_DIR, free_port, wait_until
+from config.database import GRACE_SECONDS
+from conftest import SHARED_DATA_DIR, free_port, postgres_signal, wait_until
 
 pytestmark = pytest.mark.slow
 
@@ -34,6 +37,14 @@ PG_BIN = next(iter(sorted(Path("/usr/lib/postgresql").glob("*/bin"))), None)
 DATASET = Path(SHARED_DATA_DIR) / "mission_launches.csv"
 # No request may take longer than this (gunicorn's and the statement timeouts are below it).
 HUNG_AFTER = 30.0
+# The web server's waits for PostgreSQL, short so that a frozen server costs each request little (libpq's least
+# connect timeout is 2 s).
+DB_STATEMENT_TIMEOUT, DB_CONNECT_TIMEOUT = 2, 2
+# The longest a request may take on a frozen PostgreSQL: the health check of its reused connection and a new
+# connection (each bounded by the connect timeout), one statement (its timeout and the watchdog's grace), and as much
+# again queued behind a request of the other client on the same gunicorn worker, plus a margin for a busy machine.
+FROZEN_DB_BOUND = 2 * (2 * DB_CONNECT_TIMEOUT + DB_STATEMENT_TIMEOUT + GRACE_SECONDS) + 3
+READS = ("/api/launches/?page_size=20", "/help", "/healthz", "/readyz")
 
 
 def port(server: str) -> int:
@@ -66,8 +77,13 @@ class PrivatePostgres:
         )
         self.url = f"postgres://postgres@127.0.0.1:{self.port}/postgres"
 
+    def signal_all(self, number: int) -> None:
+        """Send every process of the cluster ``number`` (SIGSTOP freezes it, SIGCONT thaws it)."""
+        postgres_signal(self.folder / "data", number)
+
     def stop(self) -> None:
-        """Stop the cluster at once."""
+        """Thaw the cluster (a failed test may leave it frozen) and stop it at once."""
+        self.signal_all(signal.SIGCONT)
         command = [str(PG_BIN / "pg_ctl"), "-D", str(self.folder / "data"), "-m", "immediate", "stop"]
         subprocess.run(as_postgres(command), capture_output=True)
 
@@ -101,10 +117,10 @@ class PrivateRedis:
 
 @dataclass
 class Load:
-    """Clients reading launches and submitting jobs in a loop; each answer's time, status and latency."""
+    """Clients reading pages and submitting jobs in a loop; each answer's time, path, status and latency."""
 
     base: str
-    answers: list[tuple[float, int, float]] = field(default_factory=list)
+    answers: list[tuple[float, str, int, float]] = field(default_factory=list)
     accepted: set[str] = field(default_factory=set)
     stopping: threading.Event = field(default_factory=threading.Event)
 
@@ -122,17 +138,24 @@ class Load:
             status, payload = error.code, {}
         except OSError:
             status, payload = 0, {}
-        self.answers.append((started, status, time.monotonic() - started))
+        self.answers.append((started, path, status, time.monotonic() - started))
         return status, payload
 
+    def submit(self) -> str | None:
+        """Submit a job; its id when accepted."""
+        status, payload = self.request("POST", "/api/jobs/?refresh=true", {"analysis": "organisations"})
+        if status != 202:
+            return None
+        self.accepted.add(payload["id"])
+        return payload["id"]
+
     def client(self, submit: bool) -> None:
+        reads = itertools.cycle(READS)
         while not self.stopping.is_set():
             if submit:
-                status, payload = self.request("POST", "/api/jobs/?refresh=true", {"analysis": "organisations"})
-                if status == 202:
-                    self.accepted.add(payload["id"])
+                self.submit()
             else:
-                self.request("GET", "/api/launches/?page_size=20")
+                self.request("GET", next(reads))
             time.sleep(0.05)
 
     def run(self) -> list[threading.Thread]:
@@ -141,12 +164,12 @@ class Load:
             thread.start()
         return threads
 
-    def report(self, name: str, since: float, until: float) -> list[tuple[float, int, float]]:
+    def report(self, name: str, since: float, until: float) -> list[tuple[float, str, int, float]]:
         """Print what the clients saw during a fault; returns those answers."""
         during = [answer for answer in self.answers if since <= answer[0] < until]
-        latencies = sorted(answer[2] for answer in during)
+        latencies = sorted(answer[3] for answer in during)
         p99 = latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))] if latencies else 0.0
-        errors = Counter(status for _, status, _ in during if not 200 <= status < 300)
+        errors = Counter(status for _, _, status, _ in during if not 200 <= status < 300)
         print(f"\n== {name} ==\nrequests: {len(during)}, non-2xx by status: {dict(errors)}, p99: {p99 * 1000:.0f} ms")
         return during
 
@@ -176,6 +199,8 @@ def stack() -> Iterator[dict]:
         "ANALYSIS_WORKER_HEARTBEAT": "1",
         "ANALYSIS_WORKER_DEAD_AFTER": "5",
         "ANALYSIS_WORKER_ALIVE_FILE": str(folder / "worker-alive"),
+        "DB_STATEMENT_TIMEOUT": str(DB_STATEMENT_TIMEOUT),
+        "DB_CONNECT_TIMEOUT": str(DB_CONNECT_TIMEOUT),
         "LOG_LEVEL": "INFO",
         "PYTHONUNBUFFERED": "1",
     }
@@ -227,24 +252,41 @@ def settle(load: Load, job_ids: set[str], seconds: float = 60) -> dict[str, str]
     return wait_until(ended, what="every accepted job to end", seconds=seconds)
 
 
-def test_redis_stopped_for_20_seconds_under_load(stack):
+def processes(stack: dict) -> set[int]:
+    """The web server's master and workers and the job worker's main process: the same set means nothing restarted."""
+    web = stack["web"].pid
+    children = subprocess.run(["ps", "-o", "pid=", "--ppid", str(web)], capture_output=True, text=True)
+    running = [worker.pid for worker in stack["workers"] if worker.poll() is None]
+    return {web, *(int(pid) for pid in children.stdout.split()), *running}
+
+
+@dataclass
+class FaultRun:
+    """What the clients saw of one fault under load."""
+
+    load: Load
+    during: list[tuple[float, str, int, float]]
+    before: set[str]  # jobs accepted before the fault began
+    ended: dict[str, str]  # every accepted job's end state
+
+
+def under_load(stack: dict, name: str, fault: Callable[[], None], repair: Callable[[], None]) -> FaultRun:
+    """Run the load, hold the fault for 20 s, repair it, and wait for a new job to finish on the same processes.
+
+    Prints the requests, the non-2xx answers by status and the p99 latency during the fault, and the time to recover.
+    """
+    started_with = processes(stack)
     load = Load(stack["base"])
     threads = load.run()
     time.sleep(3)
     before = set(load.accepted)
     fault_at = time.monotonic()
-    stack["redis"].stop()
+    fault()
     time.sleep(20)
-    stack["redis"].start()
+    repair()
     back_at = time.monotonic()
     # Recovered: a job submitted now runs to its end on the same web server and worker.
-    recovered = wait_until(
-        lambda: (
-            (s := load.request("POST", "/api/jobs/?refresh=true", {"analysis": "organisations"}))[0] == 202
-            and s[1]["id"]
-        ),
-        what="a job to be accepted again",
-    )
+    recovered = wait_until(load.submit, what="a job to be accepted again")
     wait_until(lambda: job_status(load, recovered) == "finished", what="a job to finish after the fault")
     recovered_at = time.monotonic()
     time.sleep(2)
@@ -252,16 +294,42 @@ def test_redis_stopped_for_20_seconds_under_load(stack):
     for thread in threads:
         thread.join(timeout=HUNG_AFTER + 10)
 
-    during = load.report("Redis stopped for 20 s", fault_at, back_at)
-    print(f"time to recover: {recovered_at - back_at:.1f} s after Redis came back")
-    final = settle(load, load.accepted)
-    print(f"jobs accepted: {len(load.accepted)}, ended: {Counter(final.values())}")
-    assert stack["web"].poll() is None and all(worker.poll() is None for worker in stack["workers"])
-    assert max(latency for _, _, latency in load.answers) < HUNG_AFTER
-    assert {status for _, status, _ in during} <= {200, 202, 503}
+    during = load.report(name, fault_at, back_at)
+    print(f"time to recover: {recovered_at - back_at:.1f} s after the repair")
+    ended = settle(load, load.accepted)
+    print(f"jobs accepted: {len(load.accepted)}, ended: {Counter(ended.values())}")
+    assert processes(stack) == started_with
+    assert max(latency for *_, latency in load.answers) < HUNG_AFTER
+    assert {status for _, _, status, _ in during} <= {200, 202, 503}
+    assert settle(load, load.accepted) == ended  # no end state changes later
+    return FaultRun(load, during, before, ended)
+
+
+def test_redis_stopped_for_20_seconds_under_load(stack):
+    run = under_load(stack, "Redis stopped for 20 s", stack["redis"].stop, stack["redis"].start)
     # Every job accepted before the fault ran: the append-only file kept the queued ones.
-    assert all(final[job_id] == "finished" for job_id in before)
-    assert settle(load, load.accepted) == final  # no end state changes later
+    assert all(run.ended[job_id] == "finished" for job_id in run.before)
+
+
+def test_postgres_frozen_for_20_seconds_under_load(stack):
+    postgres = stack["postgres"]
+    run = under_load(
+        stack,
+        "PostgreSQL frozen for 20 s",
+        lambda: postgres.signal_all(signal.SIGSTOP),
+        lambda: postgres.signal_all(signal.SIGCONT),
+    )
+    slowest: dict[str, float] = {}
+    for _, path, _, latency in run.load.answers:
+        slowest[path] = max(slowest.get(path, 0.0), round(latency, 1))
+    print(f"slowest answer by path (s): {dict(slowest)}")
+    # Each request ended by the database timeouts: none waited out the freeze.
+    assert max(slowest.values()) < FROZEN_DB_BOUND
+    # The liveness probe touches no database: it kept answering, so no pod would be restarted.
+    healthz = [status for _, path, status, _ in run.during if path == "/healthz"]
+    assert healthz and set(healthz) == {200}
+    # A job is accepted only once saved and queued: every one ran to its end after the thaw.
+    assert set(run.ended.values()) == {"finished"}
 
 
 def test_a_worker_killed_mid_job_fails_its_job_for_good_and_its_restart_runs_the_next(stack):

@@ -14,7 +14,7 @@ import pytest
 
 from config.tests.conftest import ENTRYPOINT, stop_process
 from config.tests.test_entrypoint import answers, entrypoint, http_get
-from conftest import free_port, need_service, wait_until
+from conftest import free_port, need_service, postgres_signal, wait_until
 
 pytestmark = [pytest.mark.slow, pytest.mark.redis]
 
@@ -43,16 +43,9 @@ class PrivatePostgres:
         """Run a PostgreSQL program as the user that owns the server's files."""
         subprocess.run([*self.as_owner, *map(str, command)], check=True, capture_output=True, timeout=120)
 
-    def processes(self) -> list[int]:
-        """The postmaster and every backend and helper it started."""
-        postmaster = int((self.data / "postmaster.pid").read_text().splitlines()[0])
-        children = subprocess.run(["ps", "-o", "pid=", "--ppid", str(postmaster)], capture_output=True, text=True)
-        return [postmaster, *(int(pid) for pid in children.stdout.split())]
-
     def signal_all(self, number: int) -> None:
         """Send every process of the server ``number`` (SIGSTOP freezes it, SIGCONT thaws it)."""
-        for pid in self.processes():
-            os.kill(pid, number)
+        postgres_signal(self.data, number)
 
     def stop(self) -> None:
         """Thaw and stop the server."""
