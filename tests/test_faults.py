@@ -133,7 +133,8 @@ class Load:
         started = time.monotonic()
         try:
             with urllib.request.urlopen(request, timeout=HUNG_AFTER + 5) as response:
-                status, payload = response.status, json.loads(response.read() or b"{}")
+                body, json_body = response.read(), response.headers.get_content_type() == "application/json"
+                status, payload = response.status, json.loads(body) if json_body and body else {}
         except urllib.error.HTTPError as error:
             status, payload = error.code, {}
         except OSError:
