@@ -2,13 +2,11 @@
 
 import pytest
 
-from analysis.tests.maps.test_browser import browser  # noqa: F401 - the shared headless Chromium fixture
-
 pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize(("path", "drawn"), [("/api/redoc/", ".menu-content"), ("/api/docs/", ".opblock")])
-def test_the_docs_draw_the_api_from_this_server_only(live_server, browser, path, drawn):  # noqa: F811
+def test_the_docs_draw_the_api_from_this_server_only(live_server, browser, path, drawn):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
