@@ -48,7 +48,7 @@ run: migrate ## Install, migrate, import DATA or the default dataset unless alre
 worker: venv ## Run an RQ worker for the analysis queues (needs REDIS_URL)
 	$(BIN)/python manage.py rqworker analysis default
 
-test: venv-dev ## Lint and run the test suite
+test: venv-dev js ## Lint and run the test suite
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
