@@ -41,8 +41,11 @@ def chunk(rows: dict[int, dict]) -> pd.DataFrame:
 
 def stored(launches: dict[int, dict]) -> pd.DataFrame:
     """Launches by id as the writer reads them from the table; PostgreSQL's come with categorical statuses."""
-    frame = pd.DataFrame([{"id": pk, **row} for pk, row in launches.items()], columns=STORED_COLUMNS)
-    frame["launched_at"] = pd.to_datetime(frame["launched_at"], utc=True)
+    frame = pd.DataFrame(
+        [{"id": pk, "file_launched_at": row["launched_at"], **row} for pk, row in launches.items()],
+        columns=STORED_COLUMNS,
+    )
+    frame["file_launched_at"] = pd.to_datetime(frame["file_launched_at"], utc=True)
     return launches_by_key(frame.astype({"time_precision": "category", "mission_status": "category"}))
 
 
