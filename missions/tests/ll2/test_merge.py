@@ -12,7 +12,7 @@ from missions.ll2.merging import Candidate, match_find
 from missions.models import ImportRun, Launch
 from missions.services import launches_import, launches_sync
 
-from .recorded import file_launches
+from .recorded import PRECISIONS, file_launches
 
 pytestmark = pytest.mark.django_db
 
@@ -173,3 +173,24 @@ def test_a_file_imported_after_a_sync_takes_in_the_launches_only_ll2_knew(
     assert (
         sorted(Launch.objects.values_list("id", "ll2_id", "launched_at", "time_precision", "price"), key=str) == stored
     )
+
+
+def test_a_file_launch_matched_by_its_day_takes_the_time_ll2_learns_later(
+    empty_launches, fake_ll2, ll2_client, tmp_path
+):
+    path = tmp_path / "small.csv"
+    path.write_text(SMALL_FILE)
+    launches_import(source=str(path))
+    dnepr = next(launch for launch in file_launches(path) if "Rubin 2" in launch["name"])
+    fake_ll2.launches = [{**dnepr, "net_precision": PRECISIONS["Day"]}]
+    launches_sync(client=ll2_client())
+    matched = Launch.objects.get(mission="Rubin 2 & Others")
+    assert (matched.launched_at.isoformat(), matched.time_precision) == ("2002-12-20T00:00:00+00:00", "day")
+    fake_ll2.launches = [{**dnepr, "last_updated": "2024-06-01T00:00:00Z"}]
+
+    summary = launches_sync(client=ll2_client())
+
+    matched.refresh_from_db()
+    assert (summary.matched, summary.updated) == (0, 1)
+    assert (matched.launched_at.isoformat(), matched.time_precision) == ("2002-12-20T13:05:00+00:00", "minute")
+    assert (matched.price, matched.sources) == (Decimal("29.00"), ["file", "ll2"])
