@@ -190,8 +190,8 @@ class PageMerger:
 def ll2_launches_merge() -> int:
     """Merge each launch only LL2 knew into the file's launch it is, by the matching rule; return how many merged.
 
-    The file's launch takes the LL2 id, the pad's coordinates and LL2's time where the file gives only the day, and
-    the launch only LL2 knew is deleted. Run after a file's import, within its transaction.
+    The file's launch takes the LL2 id, the pad's coordinates and LL2's time where the file gives only the day; the
+    launch only LL2 knew is deleted, with the names only it used. Run after a file's import, within its transaction.
     """
     rows = (
         Launch.objects.filter(from_file=False, ll2_id__isnull=False)
@@ -213,10 +213,25 @@ def ll2_launches_merge() -> int:
         if match.pad_id not in located and latitude is not None and longitude is not None:
             _pad_coordinates_fill(match.pad_id, latitude=latitude, longitude=longitude)
             located.add(match.pad_id)
+    if not merged:
+        return 0
     # The launches only LL2 knew go first: their LL2 ids, unique, move to the file's launches.
-    Launch.objects.filter(ll2_id__in=[launch.ll2_id for launch in merged]).delete()
+    gone = Launch.objects.filter(ll2_id__in=[launch.ll2_id for launch in merged])
+    used = list(gone.values_list("organisation_id", "rocket_id", "pad_id"))
+    gone.delete()
     Launch.objects.bulk_update(merged, MERGED_FIELDS, batch_size=500)
+    organisations, rockets, pads = (set(ids) for ids in zip(*used, strict=True))
+    _unused_names_delete(organisations=organisations, rockets=rockets, pads=pads)
     return len(merged)
+
+
+def _unused_names_delete(*, organisations: set[int], rockets: set[int], pads: set[int]) -> None:
+    """Delete those of some organisations, rockets and pads that no launch uses any more, and their pads' sites."""
+    sites = set(Pad.objects.filter(pk__in=pads).values_list("site_id", flat=True))
+    Pad.objects.filter(pk__in=pads, launches__isnull=True).delete()
+    LaunchSite.objects.filter(pk__in=sites, pads__isnull=True).delete()
+    Organisation.objects.filter(pk__in=organisations, launches__isnull=True).delete()
+    Rocket.objects.filter(pk__in=rockets, launches__isnull=True).delete()
 
 
 def launch_merged(match: Candidate, *, ll2: Timed, ll2_id: uuid.UUID) -> Launch:

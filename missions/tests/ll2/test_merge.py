@@ -9,7 +9,7 @@ from django.urls import reverse
 from analysis import services as analysis_services
 from missions.ll2.mapping import LL2Launch, LL2Pad
 from missions.ll2.merging import Candidate, match_find
-from missions.models import ImportRun, Launch
+from missions.models import ImportRun, Launch, LaunchSite, Organisation, Pad, Rocket
 from missions.services import launches_import, launches_sync
 
 from .recorded import PRECISIONS, file_launches
@@ -163,6 +163,10 @@ def test_a_file_imported_after_a_sync_takes_in_the_launches_only_ll2_knew(
     assert (starlink.launched_at.isoformat(), starlink.time_precision) == ("2020-08-07T05:12:00+00:00", "minute")
     assert starlink.pad.location == "LC-39A, Kennedy Space Center, Florida, USA"
     assert (starlink.pad.ll2_latitude, starlink.pad.ll2_longitude) == (28.5618, -80.577)
+    # LL2's pad of LC-39A ("LC-39A, Florida, USA") went with its launch; every name left is used.
+    assert not Pad.objects.filter(location="LC-39A, Florida, USA").exists()
+    assert [model.objects.filter(launches__isnull=True).count() for model in (Organisation, Rocket, Pad)] == [0, 0, 0]
+    assert LaunchSite.objects.filter(pads__isnull=True).count() == 0
     stored = sorted(Launch.objects.values_list("id", "ll2_id", "launched_at", "time_precision", "price"), key=str)
 
     again = launches_import(source=str(path))
