@@ -1,10 +1,11 @@
 """The comparison of a file's rows with the stored launches and with each other, without a database.
 
 A launch is identified by its natural key, its pad and the launch time its file gives (which Launch Library 2 may
-have made finer in the launch's ``launched_at``). The first row of the file with a key is a new
-launch (no stored launch has the key), a change (the stored launch differs in a column the file may change) or
-unchanged. A later row with the same key is a repeat: it is set aside, and at the end compared with the launch that
-the key's first row left, to be reported as a duplicate when equal and as a conflict when not.
+have made finer in the launch's ``launched_at``). The first row of the file with a key is a new launch (no stored
+launch has the key), a change (the stored launch differs in a column the file may change) or unchanged. A later row
+with the same key is a repeat: it is set aside, and at the end compared with the launch that the key's first row
+left, to be reported as a duplicate when equal and as a conflict when not. A row with only the day leaves the time
+that Launch Library 2 gave its launch as it is.
 """
 
 import numpy as np
