@@ -144,3 +144,16 @@ def test_values_differ_treats_two_missing_prices_as_equal():
     after = pd.DataFrame([launch(price=np.nan), launch(price=5.0), launch(price=5.0), launch(mission="C")])
 
     assert values_differ(before, after).tolist() == [False, True, False, True]
+
+
+def test_a_row_with_only_the_day_leaves_a_time_that_ll2_gave_its_launch():
+    day = LAUNCHED_AT.normalize()
+    comparison = LaunchComparison(stored=stored({10: launch(at=day), 11: {**launch(pad=2, at=day), "price": 5.0}}))
+    rows = {2: {**launch(at=day), "time_precision": "day"}, 3: {**launch(pad=2, at=day), "time_precision": "day"}}
+
+    new, changes = comparison.compare(chunk({**rows, 3: {**rows[3], "price": 6.0}}))
+
+    assert len(new) == 0
+    assert changes[["id", "time_precision", "price"]].to_dict("records") == [
+        {"id": 11, "time_precision": "minute", "price": 6.0}
+    ]
