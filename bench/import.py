@@ -69,7 +69,10 @@ def server_floor(database_url: str, *, sessions: int) -> float:
     indexes are built side by side in separate sessions, as a load into a side table swapped in at the end could:
     the least any design keeping those indexes can take on this server's cores.
     """
-    columns = "organisation_id, pad_id, rocket_id, mission, launched_at, time_precision, price, mission_status"
+    columns = (
+        "organisation_id, pad_id, rocket_id, mission, launched_at, time_precision, price, mission_status, "
+        "file_launched_at"
+    )
     with psycopg2.connect(database_url) as connection, connection.cursor() as cursor:
         rows = io.BytesIO()
         cursor.copy_expert(f"COPY (SELECT {columns} FROM missions_launch) TO STDOUT WITH (FORMAT csv)", rows)

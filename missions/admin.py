@@ -134,7 +134,7 @@ class LaunchAdmin(DataVersionAdminMixin, admin.ModelAdmin):
     search_fields = ["mission", "rocket__name", "organisation__name", "pad__location"]
     date_hierarchy = "launched_at"
     autocomplete_fields = ["organisation", "pad", "rocket"]
-    readonly_fields = ["from_file", "ll2_id", "sources"]
+    readonly_fields = ["from_file", "file_launched_at", "ll2_id", "sources"]
     show_full_result_count = False  # the unfiltered count is a second full scan on large tables
 
     @admin.display(description="sources")

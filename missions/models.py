@@ -118,6 +118,10 @@ class Launch(models.Model):
     rocket = models.ForeignKey(Rocket, on_delete=models.PROTECT, related_name="launches", db_index=False)
     mission = models.CharField(max_length=300)
     launched_at = models.DateTimeField(help_text="Launch time in UTC; midnight when only the day is known.")
+    # The file's own time stays the importer's key when Launch Library 2 gives a launch known only by its day a time.
+    file_launched_at = models.DateTimeField(
+        null=True, blank=True, help_text="Launch time as its file gives it; none for a launch only LL2 knows."
+    )
     time_precision = models.CharField(max_length=10, choices=TimePrecision.choices, default=TimePrecision.MINUTE)
     price = models.DecimalField(
         max_digits=10, decimal_places=2, null=True, blank=True, help_text="Launch cost in millions of USD."
@@ -132,8 +136,9 @@ class Launch(models.Model):
         ordering = ["-launched_at", "id"]
         verbose_name_plural = "launches"
         constraints = [
-            # One pad launches once at a given time: the natural key that keeps re-imports from duplicating.
-            models.UniqueConstraint(fields=["pad", "launched_at"], name="launch_pad_time_unique"),
+            # One pad launches once at a given time of a file: the natural key that keeps re-imports from duplicating.
+            # A launch only LL2 knows has no file time; its LL2 id identifies it.
+            models.UniqueConstraint(fields=["pad", "file_launched_at"], name="launch_pad_file_time_unique"),
         ]
         indexes = [
             models.Index(fields=["organisation", "launched_at"], name="launch_org_time_idx"),
@@ -193,6 +198,7 @@ class ImportRun(models.Model):
         default=list, blank=True, help_text="[{column, original, repaired, source, lines}] per misspelt name repaired."
     )
     # A Launch Library 2 sync: launches it matched with a file's launch, and file launches in its span it did not.
+    # A file import: launches only LL2 knew that it merged into the file's launches.
     matched = models.PositiveIntegerField(default=0)
     unmatched = models.PositiveIntegerField(default=0)
 

@@ -25,6 +25,7 @@ from .importer.runs import (
 from .importer.sources import source_fetch
 from .importer.writing import LaunchWriter
 from .ll2.client import LL2Client
+from .ll2.merging import ll2_launches_merge
 from .ll2.sync import SyncSummary, client_from_settings
 from .ll2.sync import launches_sync as ll2_launches_sync
 from .models import DataVersion, ImportFormat, ImportRun, Launch, LaunchSite, Organisation, Pad, Rocket
@@ -101,7 +102,9 @@ def launches_import(
                 raise _Rollback
             summary.created, summary.updated = writer.created, writer.updated
             summary.unchanged = summary.rows - len(duplicates) - rejected_rows - summary.created - summary.updated
-            if writer.changed_anything() and not dry_run:
+            # A launch a sync stored before its file was imported is one of the file's launches now.
+            summary.matched = ll2_launches_merge()
+            if (writer.changed_anything() or summary.matched) and not dry_run:
                 DataVersion.bump()
             if dry_run:
                 raise _Rollback

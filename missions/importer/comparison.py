@@ -1,17 +1,21 @@
 """The comparison of a file's rows with the stored launches and with each other, without a database.
 
-A launch is identified by its natural key, its pad and launch time. The first row of the file with a key is a new
-launch (no stored launch has the key), a change (the stored launch differs in a column the file may change) or
-unchanged. A later row with the same key is a repeat: it is set aside, and at the end compared with the launch that
-the key's first row left, to be reported as a duplicate when equal and as a conflict when not.
+A launch is identified by its natural key, its pad and the launch time its file gives (which Launch Library 2 may
+have made finer in the launch's ``launched_at``). The first row of the file with a key is a new launch (no stored
+launch has the key), a change (the stored launch differs in a column the file may change) or unchanged. A later row
+with the same key is a repeat: it is set aside, and at the end compared with the launch that the key's first row
+left, to be reported as a duplicate when equal and as a conflict when not. A row with only the day leaves the time
+that Launch Library 2 gave its launch as it is.
 """
 
 import numpy as np
 import pandas as pd
 
+from missions.models import TimePrecision
+
 from .formats import RowError
 
-# The columns an import writes; the natural key (pad, launched_at) identifies the launch.
+# The columns of a file's rows; the natural key (pad, launched_at) identifies the launch.
 LAUNCH_COLUMNS = [
     "organisation_id",
     "pad_id",
@@ -22,9 +26,11 @@ LAUNCH_COLUMNS = [
     "price",
     "mission_status",
 ]
+# The columns a new launch is inserted with: a file's row and its time as the file's own.
+NEW_LAUNCH_COLUMNS = [*LAUNCH_COLUMNS, "file_launched_at"]
 UPDATABLE_COLUMNS = ["organisation_id", "rocket_id", "mission", "time_precision", "price", "mission_status"]
-# What a stored launch is compared by: its id, its natural key and the columns a file may change.
-STORED_COLUMNS = ["id", "pad_id", "launched_at", *UPDATABLE_COLUMNS]
+# What a stored launch is compared by: its id, its natural key (pad and file time) and the columns a file may change.
+STORED_COLUMNS = ["id", "pad_id", "file_launched_at", *UPDATABLE_COLUMNS]
 
 
 def launch_micros(launched_at: pd.Series) -> np.ndarray:
@@ -43,8 +49,20 @@ def natural_keys(pad_ids: pd.Series, micros: np.ndarray) -> pd.Index:
 
 def launches_by_key(launches: pd.DataFrame) -> pd.DataFrame:
     """Launches in STORED_COLUMNS indexed by natural key instead of holding its two columns."""
-    launches.index = natural_keys(launches["pad_id"], launch_micros(launches["launched_at"]))
-    return launches.drop(columns=["pad_id", "launched_at"])
+    launches.index = natural_keys(launches["pad_id"], launch_micros(launches["file_launched_at"]))
+    return launches.drop(columns=["pad_id", "file_launched_at"])
+
+
+def finer_times_kept(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
+    """``after`` with the stored precision where its row gives only the day and the stored launch knows the time.
+
+    A row with only the day says nothing of the time that Launch Library 2 gave the launch: it is kept.
+    """
+    stored, given = before["time_precision"].to_numpy(), after["time_precision"].to_numpy()
+    kept = (given == TimePrecision.DAY) & (stored != TimePrecision.DAY)
+    if not kept.any():
+        return after
+    return after.assign(time_precision=np.where(kept, stored, given))
 
 
 def values_differ(before: pd.DataFrame, after: pd.DataFrame) -> np.ndarray:
@@ -126,7 +144,8 @@ class LaunchComparison:
         stored = positions >= 0
         changes = None
         if stored.any():
-            before, after = self.stored.iloc[positions[stored]], rows[stored]
+            before = self.stored.iloc[positions[stored]]
+            after = finer_times_kept(before, rows[stored])
             changed = values_differ(before, after)
             if changed.any():
                 changes = after[changed].assign(id=before["id"].to_numpy()[changed])
@@ -148,7 +167,9 @@ def repeats_resolve(*, repeats: pd.DataFrame, launches: pd.DataFrame) -> tuple[l
 
     ``launches`` holds, indexed by natural key, the launches with the repeats' keys as the import left them.
     """
-    differs = values_differ(launches.loc[repeats.index], repeats)
+    before = launches.loc[repeats.index]
+    repeats = finer_times_kept(before, repeats)
+    differs = values_differ(before, repeats)
     lines, first_lines = repeats["line"], repeats["first_line"]
     duplicates = [
         {"line": line, "duplicate_of": first_line}

@@ -17,7 +17,7 @@ from django.db import connection
 
 from missions.models import Launch
 
-from .comparison import LAUNCH_COLUMNS, UPDATABLE_COLUMNS
+from .comparison import NEW_LAUNCH_COLUMNS, UPDATABLE_COLUMNS
 
 LAUNCH_TABLE = Launch._meta.db_table
 # COPY asks its source for blocks of this many bytes.
@@ -64,11 +64,11 @@ class BlockReader:
 
 
 def launches_copy(blocks: Iterator[bytes]) -> None:
-    """COPY new launches into the table from blocks of CSV in LAUNCH_COLUMNS; an error making the blocks is raised."""
+    """COPY new launches into the table from blocks of CSV in NEW_LAUNCH_COLUMNS; an error making them is raised."""
     source = BlockReader(blocks)
     with connection.cursor() as cursor:
         cursor.cursor.copy_expert(
-            f"COPY {LAUNCH_TABLE} ({', '.join(LAUNCH_COLUMNS)}) FROM STDIN WITH (FORMAT csv)",
+            f"COPY {LAUNCH_TABLE} ({', '.join(NEW_LAUNCH_COLUMNS)}) FROM STDIN WITH (FORMAT csv)",
             source,
             size=COPY_BLOCK_BYTES,
         )
@@ -131,13 +131,15 @@ def changes_apply(changes: pd.DataFrame) -> None:
         cursor.execute(f"UPDATE {LAUNCH_TABLE} AS l SET {assignments} FROM launch_changes c WHERE l.id = c.id")
 
 
-def launches_copy_out(columns: list[str]) -> pd.DataFrame:
-    """Some columns of every stored launch, read through COPY into Arrow rather than one ORM tuple per launch."""
+def file_launches_copy_out(columns: list[str]) -> pd.DataFrame:
+    """Some columns of every launch of a file, read through COPY into Arrow rather than one ORM tuple per launch."""
     # The CSV goes straight into Arrow's memory, and one parsing thread leaves no per-thread heaps behind.
     buffer = pa.BufferOutputStream()
     with connection.cursor() as cursor:
         cursor.cursor.copy_expert(
-            f"COPY (SELECT {', '.join(columns)} FROM {LAUNCH_TABLE}) TO STDOUT WITH (FORMAT csv)", buffer
+            f"COPY (SELECT {', '.join(columns)} FROM {LAUNCH_TABLE} WHERE file_launched_at IS NOT NULL) "
+            "TO STDOUT WITH (FORMAT csv)",
+            buffer,
         )
     table = pa_csv.read_csv(
         pa.BufferReader(buffer.getvalue()),
@@ -146,7 +148,7 @@ def launches_copy_out(columns: list[str]) -> pd.DataFrame:
         convert_options=pa_csv.ConvertOptions(
             column_types={
                 # Arrow reads the offset PostgreSQL writes, to the microsecond it stores.
-                "launched_at": pa.timestamp("us", tz="UTC"),
+                "file_launched_at": pa.timestamp("us", tz="UTC"),
                 "price": pa.float64(),
                 "mission": pa.string(),
                 # Two columns of a few values each: dictionaries take four bytes per launch instead of a string.

@@ -34,6 +34,7 @@ class ImportSummary:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    matched: int = 0  # launches only Launch Library 2 knew, merged into the file's launches
     duplicates: list[dict[str, int]] = field(default_factory=list)
     rejected: list[RowError] = field(default_factory=list)
     repairs: list[dict[str, object]] = field(default_factory=list)
@@ -131,6 +132,7 @@ def run_finish(*, summary: ImportSummary, failed: bool, rejected_rows: int) -> N
         summary.updated,
         summary.unchanged,
     )
+    run.matched = summary.matched
     run.duplicates, run.duplicate_rows = len(summary.duplicates), summary.duplicates
     run.rejected = rejected_rows
     run.rejected_rows = [error.as_dict() for error in summary.rejected]

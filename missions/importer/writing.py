@@ -20,7 +20,7 @@ from missions.models import Launch
 
 from . import postgres
 from .comparison import (
-    LAUNCH_COLUMNS,
+    NEW_LAUNCH_COLUMNS,
     STORED_COLUMNS,
     UPDATABLE_COLUMNS,
     LaunchComparison,
@@ -90,13 +90,15 @@ class LaunchWriter:
         if self.on_postgres:
             postgres.session_prepare()
         self.lookups = NameLookups()
+        # Checked before the file launches are read: launches only LL2 knows are none of them, but must not be lost.
+        self.table_empty = not Launch.objects.exists()
         self.comparison = LaunchComparison(stored=launches_stored())
         self.changes = PendingChanges()
         self.created = self.updated = 0
 
     def write(self, frames: Iterator[pd.DataFrame]) -> tuple[list[dict[str, int]], list[RowError]]:
         """Write every chunk; return the repeats of earlier rows: exact ones (duplicates) and differing ones."""
-        bulk_load = self.on_postgres and self.comparison.stored.empty
+        bulk_load = self.on_postgres and self.table_empty
         with postgres.bulk_load() if bulk_load else nullcontext():
             if self.on_postgres:
                 chunks = _Lookahead(read_ahead(frames, depth=READ_AHEAD_CHUNKS))
@@ -108,7 +110,7 @@ class LaunchWriter:
                 for frame in frames:
                     self.lookups.create_unknown(frame)
                     self._changes_apply()
-                    rows = _records(self._new_launches(frame)[LAUNCH_COLUMNS])
+                    rows = _records(self._new_launches(frame)[NEW_LAUNCH_COLUMNS])
                     Launch.objects.bulk_create([Launch(**row) for row in rows], batch_size=1000)
             self._changes_apply()
             repeats = self._repeats_resolve()
@@ -122,7 +124,7 @@ class LaunchWriter:
     def _copy_blocks(self, chunks: _Lookahead) -> Iterator[bytes]:
         """CSV of the new launches of the next chunk and those after it, up to one that needs the connection."""
         while True:
-            yield postgres.csv_bytes(self._new_launches(chunks.take())[LAUNCH_COLUMNS])
+            yield postgres.csv_bytes(self._new_launches(chunks.take())[NEW_LAUNCH_COLUMNS])
             frame = chunks.peek()
             if frame is None or self._needs_connection(frame):
                 return
@@ -138,7 +140,7 @@ class LaunchWriter:
         if changes is not None:
             self.changes.add(changes)
         self.created += len(new)
-        return new
+        return new.assign(file_launched_at=new["launched_at"])
 
     def _changes_apply(self) -> None:
         """Update the stored launches whose values the file changes, as far as the chunks written so far tell."""
@@ -158,22 +160,23 @@ class LaunchWriter:
             return [], []
         launches = Launch.objects.filter(
             pad_id__in=repeats["pad_id"].unique().tolist(),
-            launched_at__in=list(repeats["launched_at"].dt.to_pydatetime()),
+            file_launched_at__in=list(repeats["launched_at"].dt.to_pydatetime()),
         )
         return repeats_resolve(repeats=repeats, launches=launches_stored(launches))
 
 
 def launches_stored(launches: QuerySet[Launch] | None = None) -> pd.DataFrame:
-    """The id and updatable columns of stored launches (all of them by default), indexed by natural key."""
-    if launches is None and not Launch.objects.exists():
+    """The id and updatable columns of stored file launches (all of them by default), indexed by natural key."""
+    file_launches = Launch.objects.filter(file_launched_at__isnull=False)
+    if launches is None and not file_launches.exists():
         frame = pd.DataFrame({column: pd.Series(dtype="int64") for column in STORED_COLUMNS})
-        frame["launched_at"] = frame["launched_at"].astype("datetime64[us, UTC]")
+        frame["file_launched_at"] = frame["file_launched_at"].astype("datetime64[us, UTC]")
     elif launches is None and connection.vendor == "postgresql":
-        frame = postgres.launches_copy_out(STORED_COLUMNS)
+        frame = postgres.file_launches_copy_out(STORED_COLUMNS)
     else:
-        rows = list((launches or Launch.objects).values_list(*STORED_COLUMNS))
+        rows = list((file_launches if launches is None else launches).values_list(*STORED_COLUMNS))
         frame = pd.DataFrame.from_records(rows, columns=STORED_COLUMNS)
-        frame["launched_at"] = pd.to_datetime(frame["launched_at"], utc=True)
+        frame["file_launched_at"] = pd.to_datetime(frame["file_launched_at"], utc=True)
         frame["price"] = frame["price"].astype("float64")
     return launches_by_key(frame)
 

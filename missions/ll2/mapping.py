@@ -81,6 +81,11 @@ class LL2Launch:
         """The rocket's family as the merge compares it."""
         return rocket_family(self.rocket)
 
+    @property
+    def country(self) -> str:
+        """The pad's country, in the files' names."""
+        return self.pad.country
+
 
 def rocket_family(name: str) -> str:
     """The folded first word of a rocket's name: "Falcon 9 Block 5" and "Falcon Heavy" are "falcon"."""

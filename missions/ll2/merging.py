@@ -5,12 +5,16 @@ no LL2 launch has matched yet, launched within ``MATCH_MINUTES`` of LL2's time (
 side knows only the day), whose rocket's family (the first word of its name, folded: "Falcon 9 Block 5" is
 "falcon") is the LL2 rocket's; among several, one from the same country first, then the nearest in time. With no
 rocket of the family, a launch of the same country that is alone within the time is the match. A matched launch
-keeps everything the file gave (prices, names, time); LL2 adds its id and the pad's coordinates. Any other LL2
-launch with an outcome is new: stored with LL2's provider (through the alias table), rocket, pad and site.
+keeps everything the file gave (prices, names); LL2 adds its id, the pad's coordinates, and its time where the file
+gives only the day. Any other LL2 launch with an outcome is new: stored with LL2's provider (through the alias
+table), rocket, pad and site. A file imported later runs the same rule the other way (``ll2_launches_merge``): a
+launch only LL2 knew that is one of the file's launches is merged into it.
 """
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from typing import Protocol
 
 from django.utils import timezone
 
@@ -29,6 +33,8 @@ from .mapping import LL2Launch, LL2Pad, rocket_family
 
 # How far apart in time an LL2 launch and a file's launch may be and still be one launch.
 MATCH_MINUTES = 15
+# The fields of a file's launch that a match sets.
+MERGED_FIELDS = ["ll2_id", "launched_at", "time_precision"]
 
 
 @dataclass
@@ -42,9 +48,27 @@ class PageOutcome:
     changed: bool = False  # whether anything that analyses read changed
 
 
+class Timed(Protocol):
+    """A launch's time and its precision."""
+
+    @property
+    def launched_at(self) -> datetime: ...
+    @property
+    def time_precision(self) -> str: ...
+
+
+class Matchable(Timed, Protocol):
+    """What the matching rule reads of a launch: an LL2 launch, or a stored one."""
+
+    @property
+    def family(self) -> str: ...
+    @property
+    def country(self) -> str: ...
+
+
 @dataclass(frozen=True)
 class Candidate:
-    """A file's launch that an LL2 launch may be."""
+    """A stored launch as the matching rule reads it: a file's launch, or a launch only LL2 knew."""
 
     id: int
     launched_at: datetime
@@ -52,6 +76,15 @@ class Candidate:
     rocket: str
     country: str
     pad_id: int
+
+    @property
+    def family(self) -> str:
+        """The rocket's family as the merge compares it."""
+        return rocket_family(self.rocket)
+
+
+# The columns of a stored launch that make a Candidate, in its fields' order.
+CANDIDATE_COLUMNS = ["id", "launched_at", "time_precision", "rocket__name", "pad__country", "pad_id"]
 
 
 @dataclass
@@ -71,7 +104,7 @@ class PageMerger:
         known = {
             launch.ll2_id: launch for launch in Launch.objects.filter(ll2_id__in=[item.ll2_id for item in launches])
         }
-        candidates = Candidates(launches)
+        candidates = Candidates([item.launched_at for item in launches])
         matches: list[Launch] = []
         for item in launches:
             launch = known.get(item.ll2_id)
@@ -81,7 +114,7 @@ class PageMerger:
             match = match_find(item, candidates.around(item.launched_at))
             if match is not None:
                 candidates.remove(match)
-                matches.append(Launch(pk=match.id, ll2_id=item.ll2_id))
+                matches.append(launch_merged(match, ll2=item, ll2_id=item.ll2_id))
                 self._locate(match.pad_id, item.pad)
                 outcome.matched += 1
                 outcome.changed = True
@@ -89,15 +122,15 @@ class PageMerger:
                 Launch.objects.create(**self._fields(item), from_file=False, ll2_id=item.ll2_id)
                 outcome.created += 1
                 outcome.changed = True
-        Launch.objects.bulk_update(matches, ["ll2_id"], batch_size=500)
+        Launch.objects.bulk_update(matches, MERGED_FIELDS, batch_size=500)
         return outcome
 
     def _update(self, launch: Launch, item: LL2Launch, outcome: PageOutcome) -> None:
-        """A launch stored before: LL2's own launches follow LL2's changes; a file's launch keeps the file's values."""
+        """A launch stored before: LL2's own follow LL2's changes; a file's keeps its values, takes LL2's finer time."""
         if launch.from_file:
-            outcome.unchanged += 1
-            return
-        fields = self._fields(item)
+            fields = dict(zip(("launched_at", "time_precision"), time_best(launch, item), strict=True))
+        else:
+            fields = self._fields(item)
         if all(getattr(launch, name) == value for name, value in fields.items()):
             outcome.unchanged += 1
             return
@@ -150,24 +183,84 @@ class PageMerger:
     def _locate(self, pad_id: int, pad: LL2Pad) -> None:
         """Give a pad LL2's coordinates where it has none, once per sync."""
         if pad_id not in self.located and pad.latitude is not None and pad.longitude is not None:
-            _pad_coordinates_fill(pad_id, pad)
+            _pad_coordinates_fill(pad_id, latitude=pad.latitude, longitude=pad.longitude)
             self.located.add(pad_id)
 
 
-def match_find(item: LL2Launch, candidates: list[Candidate]) -> Candidate | None:
-    """The file's launch an LL2 launch is, by the matching rule of this module; None for none."""
+def ll2_launches_merge() -> int:
+    """Merge each launch only LL2 knew into the file's launch it is, by the matching rule; return how many merged.
+
+    The file's launch takes the LL2 id, the pad's coordinates and LL2's time where the file gives only the day; the
+    launch only LL2 knew is deleted, with the names only it used. Run after a file's import, within its transaction.
+    """
+    rows = (
+        Launch.objects.filter(from_file=False, ll2_id__isnull=False)
+        .order_by("launched_at", "id")
+        .values_list(*CANDIDATE_COLUMNS, "ll2_id", "pad__ll2_latitude", "pad__ll2_longitude")
+    )
+    ll2_only = {Candidate(*row[: len(CANDIDATE_COLUMNS)]): row[len(CANDIDATE_COLUMNS) :] for row in rows}
+    if not ll2_only:
+        return 0
+    candidates = Candidates([launch.launched_at for launch in ll2_only])
+    merged: list[Launch] = []
+    located: set[int] = set()
+    for launch, (ll2_id, latitude, longitude) in ll2_only.items():
+        match = match_find(launch, candidates.around(launch.launched_at))
+        if match is None:
+            continue
+        candidates.remove(match)
+        merged.append(launch_merged(match, ll2=launch, ll2_id=ll2_id))
+        if match.pad_id not in located and latitude is not None and longitude is not None:
+            _pad_coordinates_fill(match.pad_id, latitude=latitude, longitude=longitude)
+            located.add(match.pad_id)
+    if not merged:
+        return 0
+    # The launches only LL2 knew go first: their LL2 ids, unique, move to the file's launches.
+    gone = Launch.objects.filter(ll2_id__in=[launch.ll2_id for launch in merged])
+    used = list(gone.values_list("organisation_id", "rocket_id", "pad_id"))
+    gone.delete()
+    Launch.objects.bulk_update(merged, MERGED_FIELDS, batch_size=500)
+    organisations, rockets, pads = (set(ids) for ids in zip(*used, strict=True))
+    _unused_names_delete(organisations=organisations, rockets=rockets, pads=pads)
+    return len(merged)
+
+
+def _unused_names_delete(*, organisations: set[int], rockets: set[int], pads: set[int]) -> None:
+    """Delete those of some organisations, rockets and pads that no launch uses any more, and their pads' sites."""
+    sites = set(Pad.objects.filter(pk__in=pads).values_list("site_id", flat=True))
+    Pad.objects.filter(pk__in=pads, launches__isnull=True).delete()
+    LaunchSite.objects.filter(pk__in=sites, pads__isnull=True).delete()
+    Organisation.objects.filter(pk__in=organisations, launches__isnull=True).delete()
+    Rocket.objects.filter(pk__in=rockets, launches__isnull=True).delete()
+
+
+def launch_merged(match: Candidate, *, ll2: Timed, ll2_id: uuid.UUID) -> Launch:
+    """The file's launch as a match with an LL2 launch leaves it, in MERGED_FIELDS."""
+    launched_at, precision = time_best(match, ll2)
+    return Launch(pk=match.id, ll2_id=ll2_id, launched_at=launched_at, time_precision=precision)
+
+
+def time_best(stored: Timed, ll2: Timed) -> tuple[datetime, str]:
+    """A file's launch's time and precision, or LL2's where the file gives only the day and LL2 knows the time."""
+    if stored.time_precision == TimePrecision.DAY and ll2.time_precision != TimePrecision.DAY:
+        return ll2.launched_at, ll2.time_precision
+    return stored.launched_at, stored.time_precision
+
+
+def match_find(item: Matchable, candidates: list[Candidate]) -> Candidate | None:
+    """The launch among the candidates that ``item`` is, by the matching rule of this module; None for none."""
     near = [candidate for candidate in candidates if _close_in_time(item, candidate)]
-    family = [candidate for candidate in near if rocket_family(candidate.rocket) == item.family]
+    family = [candidate for candidate in near if candidate.family == item.family]
     if not family:
-        same_country = [candidate for candidate in near if candidate.country == item.pad.country]
+        same_country = [candidate for candidate in near if candidate.country == item.country]
         return same_country[0] if len(near) == 1 and same_country else None
     return min(
         family,
-        key=lambda candidate: (candidate.country != item.pad.country, abs(candidate.launched_at - item.launched_at)),
+        key=lambda candidate: (candidate.country != item.country, abs(candidate.launched_at - item.launched_at)),
     )
 
 
-def _close_in_time(item: LL2Launch, candidate: Candidate) -> bool:
+def _close_in_time(item: Matchable, candidate: Candidate) -> bool:
     """Within MATCH_MINUTES, or on the same UTC day when either side knows only the day."""
     if TimePrecision.DAY in (item.time_precision, candidate.time_precision):
         return item.launched_at.astimezone(UTC).date() == candidate.launched_at.astimezone(UTC).date()
@@ -175,14 +268,14 @@ def _close_in_time(item: LL2Launch, candidate: Candidate) -> bool:
 
 
 class Candidates:
-    """The file launches without an LL2 id on the days around a page's launches, by UTC day, read in one query."""
+    """The file launches without an LL2 id on the days around some moments, by UTC day, read in one query."""
 
-    def __init__(self, launches: list[LL2Launch]) -> None:
-        days = {item.launched_at.date() + timedelta(days=step) for item in launches for step in (-1, 0, 1)}
+    def __init__(self, moments: list[datetime]) -> None:
+        days = {moment.astimezone(UTC).date() + timedelta(days=step) for moment in moments for step in (-1, 0, 1)}
         rows = (
             Launch.objects.filter(from_file=True, ll2_id__isnull=True, launched_at__date__in=days)
             .order_by("launched_at", "id")
-            .values_list("id", "launched_at", "time_precision", "rocket__name", "pad__country", "pad_id")
+            .values_list(*CANDIDATE_COLUMNS)
         )
         self.by_day: dict[date, list[Candidate]] = {}
         for row in rows:
@@ -199,14 +292,12 @@ class Candidates:
         self.by_day[candidate.launched_at.astimezone(UTC).date()].remove(candidate)
 
 
-def _pad_coordinates_fill(pad_id: int, pad: LL2Pad) -> None:
+def _pad_coordinates_fill(pad_id: int, *, latitude: float, longitude: float) -> None:
     """Give a pad LL2's coordinates where it has none, and its site too: the maps place the site there."""
-    Pad.objects.filter(pk=pad_id, ll2_latitude__isnull=True).update(
-        ll2_latitude=pad.latitude, ll2_longitude=pad.longitude
-    )
+    Pad.objects.filter(pk=pad_id, ll2_latitude__isnull=True).update(ll2_latitude=latitude, ll2_longitude=longitude)
     LaunchSite.objects.filter(pads__pk=pad_id, latitude__isnull=True).update(
-        latitude=pad.latitude,
-        longitude=pad.longitude,
+        latitude=latitude,
+        longitude=longitude,
         coordinate_source=CoordinateSource.LL2,
         coordinate_precision=CoordinatePrecision.PAD,
         located_at=timezone.now(),

@@ -76,8 +76,8 @@ def _pad_repair(pad: Pad, counts: dict[str, int]) -> int:
         pad.location, pad.name, pad.region, pad.site = repair.repaired, parsed.pad, parsed.region, site
         pad.save(update_fields=["location", "name", "region", "site"])
         return 0
-    taken = set(existing.launches.values_list("launched_at", flat=True))
-    duplicates = pad.launches.filter(launched_at__in=taken)
+    taken = set(existing.launches.filter(file_launched_at__isnull=False).values_list("file_launched_at", flat=True))
+    duplicates = pad.launches.filter(file_launched_at__in=taken)
     removed = duplicates.count()
     duplicates.delete()
     pad.launches.update(pad=existing)

@@ -74,6 +74,8 @@ class Command(BaseCommand):
             self.stderr.write(f"{summary.run.source}:{error.line}: {error.column}: {error.reason} (skipped)")
         if repaired := sum(len(repair["lines"]) for repair in summary.repairs):
             self.stdout.write(f"{repaired} misspelt names repaired, each listed on the import's record")
+        if summary.matched:
+            self.stdout.write(f"{summary.matched} launches only Launch Library 2 knew merged into the file's launches")
         prefix = "Dry run, nothing written: " if dry_run else ""
         self.stdout.write(
             self.style.SUCCESS(

@@ -41,8 +41,11 @@ def chunk(rows: dict[int, dict]) -> pd.DataFrame:
 
 def stored(launches: dict[int, dict]) -> pd.DataFrame:
     """Launches by id as the writer reads them from the table; PostgreSQL's come with categorical statuses."""
-    frame = pd.DataFrame([{"id": pk, **row} for pk, row in launches.items()], columns=STORED_COLUMNS)
-    frame["launched_at"] = pd.to_datetime(frame["launched_at"], utc=True)
+    frame = pd.DataFrame(
+        [{"id": pk, "file_launched_at": row["launched_at"], **row} for pk, row in launches.items()],
+        columns=STORED_COLUMNS,
+    )
+    frame["file_launched_at"] = pd.to_datetime(frame["file_launched_at"], utc=True)
     return launches_by_key(frame.astype({"time_precision": "category", "mission_status": "category"}))
 
 
@@ -141,3 +144,16 @@ def test_values_differ_treats_two_missing_prices_as_equal():
     after = pd.DataFrame([launch(price=np.nan), launch(price=5.0), launch(price=5.0), launch(mission="C")])
 
     assert values_differ(before, after).tolist() == [False, True, False, True]
+
+
+def test_a_row_with_only_the_day_leaves_a_time_that_ll2_gave_its_launch():
+    day = LAUNCHED_AT.normalize()
+    comparison = LaunchComparison(stored=stored({10: launch(at=day), 11: {**launch(pad=2, at=day), "price": 5.0}}))
+    rows = {2: {**launch(at=day), "time_precision": "day"}, 3: {**launch(pad=2, at=day), "time_precision": "day"}}
+
+    new, changes = comparison.compare(chunk({**rows, 3: {**rows[3], "price": 6.0}}))
+
+    assert len(new) == 0
+    assert changes[["id", "time_precision", "price"]].to_dict("records") == [
+        {"id": 11, "time_precision": "minute", "price": 6.0}
+    ]
