@@ -14,7 +14,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
     """
 
     def is_usable(self) -> bool:
-        if self.connection is None:
-            return super().is_usable()
+        if self.connection is None or self.connection.closed:
+            return False  # a deadline that shut the socket down leaves the driver's connection closed
         with socket_deadline(self.connection.fileno(), settings.DB_CONNECT_TIMEOUT):
             return super().is_usable()

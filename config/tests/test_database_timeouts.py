@@ -2,7 +2,7 @@
 
 import psycopg2
 import pytest
-from django.db import connection
+from django.db import close_old_connections, connection
 
 
 @pytest.fixture
@@ -29,3 +29,16 @@ def test_web_connections_carry_the_connect_and_statement_timeouts(postgres, sett
     params = connection.get_connection_params()
     assert params["connect_timeout"] == settings.DB_CONNECT_TIMEOUT == 2
     assert f"-c statement_timeout={int(settings.DB_STATEMENT_TIMEOUT * 1000)}" in params["options"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_that_a_deadline_closed_is_replaced_before_the_next_request(postgres):
+    connection.ensure_connection()
+    connection.connection.close()  # what a deadline's shutdown of the socket leaves behind
+    connection.errors_occurred = True  # as the statement that the deadline ended left it
+
+    assert connection.is_usable() is False
+    close_old_connections()  # what Django runs as each request starts
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        assert cursor.fetchone() == (1,)
