@@ -35,6 +35,9 @@ from .selectors import job_find_reusable
 
 logger = logging.getLogger(__name__)
 
+# Longer than a worker takes between taking a job from its queue and recording it started.
+DROPPED_AFTER = timedelta(seconds=5)
+
 
 class JobQueueUnavailable(Exception):
     """The job queue (Redis) could not take the job; the job was marked failed."""
@@ -133,10 +136,23 @@ def job_fail(*, job_id: str, error: str, traceback: str = "") -> None:
 
 
 def job_reconcile(*, job: Job) -> Job:
-    """Fail a queued or started job that the queue lost or whose worker died; returns the job as it now is."""
+    """Fail an unfinished job that the queue lost or whose worker died, or queue again one that a worker dropped
+    before starting it; returns the job as it now is."""
     if job.is_done:
         return job
-    error = _queue_problem(job=job)
+    connection = django_rq.get_connection(settings.ANALYSIS_QUEUE)
+    try:
+        try:
+            queued: QueueJob | None = QueueJob.fetch(str(job.pk), connection=connection)
+        except NoSuchJobError:
+            queued = None
+        if queued is not None and job.status == JobStatus.QUEUED and _dropped_before_start(queued=queued):
+            logger.warning("Job %s left the queue without starting; queueing it again", job.pk)
+            job_enqueue(job=job)
+            return job
+        error = _queue_problem(job=job, queued=queued, connection=connection)
+    except (RedisError, JobQueueUnavailable):
+        return job  # Without Redis nothing can be known; the job is reconciled once it is back.
     if error:
         job.mark_failed(error=error)
     return job
@@ -150,20 +166,30 @@ def jobs_reconcile() -> int:
     return failed
 
 
-def _queue_problem(*, job: Job) -> str:
+def _dropped_before_start(*, queued: QueueJob) -> bool:
+    """Whether a job that RQ holds as queued is in no queue: a worker took it and lost Redis before starting it.
+
+    Workers take a job from a queue's list and record it started in one moment, so a queued job that has been
+    out of the list for longer than that moment will not run unless it is queued again. Queueing it again is safe:
+    a job runs at most once (``Job.mark_started``).
+    """
+    if queued.get_status() != QueueJobStatus.QUEUED or queued.enqueued_at is None:
+        return False
+    if timezone.now() - queued.enqueued_at < DROPPED_AFTER:
+        return False
+    queue = django_rq.get_queue(queued.origin or settings.ANALYSIS_QUEUE)
+    return queue.get_job_position(queued.id) is None
+
+
+def _queue_problem(*, job: Job, queued: QueueJob | None, connection: Any) -> str:
     """Why an unfinished job will never finish, or "" when it may still."""
-    connection = django_rq.get_connection(settings.ANALYSIS_QUEUE)
-    try:
-        queued = QueueJob.fetch(str(job.pk), connection=connection)
-        status = queued.get_status()
-    except NoSuchJobError:
+    if queued is None:
         # A job saved a moment ago may not be enqueued yet: only an old one is lost.
         lost_after = timedelta(seconds=settings.ANALYSIS_JOB_LOST_AFTER)
         if job.status == JobStatus.STARTED or timezone.now() - job.created_at > lost_after:
             return "The job queue lost this job (Redis was emptied or restarted); submit it again."
         return ""
-    except RedisError:
-        return ""  # Without Redis nothing can be known; the job is reconciled once it is back.
+    status = queued.get_status()
     if status in (QueueJobStatus.FAILED, QueueJobStatus.STOPPED, QueueJobStatus.CANCELED):
         result = queued.latest_result()
         reason = result.exc_string.strip().splitlines()[-1] if result and result.exc_string else status.value

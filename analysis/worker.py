@@ -3,11 +3,12 @@
 import logging
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, OperationalError, connections
 from django.db.backends.signals import connection_created
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
@@ -15,6 +16,8 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from rq.job import Job as QueueJob
 from rq.queue import Queue
 from rq.worker import SimpleWorker, WorkerStatus
+
+from analysis.services import jobs_reconcile
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +36,24 @@ def connections_refresh() -> None:
         # A server restarted since the last job leaves a connection that only a query finds dead.
         if connection.connection is not None and not connection.is_usable():
             connection.close()
+
+
+def database_wait(progress: Callable[[], None]) -> None:
+    """Block until the database takes a connection, calling ``progress`` while waiting.
+
+    A job that cannot reach the database fails without having run; waiting lets it run once the database is back.
+    """
+    pause = 0.25
+    while True:
+        connections_refresh()
+        try:
+            connections[DEFAULT_DB_ALIAS].ensure_connection()
+            return
+        except OperationalError as error:
+            logger.warning("The database is unreachable (%s); waiting for it", error)
+            progress()
+            time.sleep(pause)
+            pause = min(pause * 2, 2.0)
 
 
 class AnalysisWorker(SimpleWorker):
@@ -89,8 +110,9 @@ class AnalysisWorker(SimpleWorker):
                 self._redis_wait()
 
     def execute_job(self, job: QueueJob, queue: Queue) -> None:
-        """Run one job here; if Redis drops during its bookkeeping, wait for Redis instead of quitting."""
-        connections_refresh()
+        """Run one job here once the database answers; if Redis drops during its bookkeeping, wait for Redis instead
+        of quitting."""
+        database_wait(self._progress)
         self._progress_at = time.monotonic()
         try:
             self._running = (job, self.prepare_execution(job))
@@ -104,6 +126,10 @@ class AnalysisWorker(SimpleWorker):
             self._running = None
             self._progress_at = time.monotonic()
 
+    def _progress(self) -> None:
+        """Record that the work loop is moving: waiting for a server is no hang, so the liveness check holds."""
+        self._progress_at = time.monotonic()
+
     def _redis_wait(self) -> None:
         """Block until Redis answers again, backing off up to ten seconds between tries."""
         pause = 0.5
@@ -112,10 +138,19 @@ class AnalysisWorker(SimpleWorker):
             try:
                 self.connection.ping()
                 self.executions.clear()
+                self._jobs_reconcile()
                 return
             except RedisError:
                 time.sleep(pause)
                 pause = min(pause * 2, 10.0)
+
+    @staticmethod
+    def _jobs_reconcile() -> None:
+        """Once Redis is back, queue again the jobs that a worker took but did not start, and fail the lost ones."""
+        try:
+            jobs_reconcile()
+        except DatabaseError as error:
+            logger.warning("Could not reconcile the jobs after Redis came back: %s", error)
 
     def _beat(self) -> None:
         """Heartbeat the worker and its running job to Redis, and keep the liveness file fresh."""

@@ -214,6 +214,25 @@ def test_reconcile_reports_what_the_queue_recorded_for_a_failed_job(analysis_que
     assert QueueJob.fetch(str(job.pk), connection=analysis_queue.connection).get_status() == "failed"
 
 
+def test_reconcile_queues_again_a_job_that_a_worker_took_from_the_queue_but_never_started(
+    analysis_queue, needs_redis, monkeypatch
+):
+    job = Job.objects.create(analysis="organisations", params={}, params_key="k")
+    services.job_enqueue(job=job)
+    # What a worker that loses Redis between taking the job and starting it leaves: RQ's job queued, in no list.
+    assert analysis_queue.connection.lpop(analysis_queue.key).decode() == str(job.pk)
+    services.job_reconcile(job=job)
+    assert analysis_queue.job_ids == []  # too soon to tell from a worker about to start it
+    monkeypatch.setattr(services, "DROPPED_AFTER", timedelta(0))
+
+    services.job_reconcile(job=job)
+    services.job_reconcile(job=job)
+
+    job.refresh_from_db()
+    assert job.status == JobStatus.QUEUED
+    assert analysis_queue.job_ids == [str(job.pk)]  # once, however often it is reconciled
+
+
 def test_enqueue_with_redis_down_fails_the_job_and_says_so(settings, private_redis):
     settings.RQ_QUEUES = {name: {"URL": private_redis.url, "DEFAULT_TIMEOUT": 60} for name in ("default", "analysis")}
     private_redis.stop()
