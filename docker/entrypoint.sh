@@ -17,6 +17,6 @@ case "$command" in
   worker-alive)
     exec python -c 'import os, sys, time; sys.exit(time.time() - os.stat(sys.argv[1]).st_mtime > 60)' "$alive_file" ;;
   # Migrations may rewrite large tables: no statement timeout for them.
-  release) DB_STATEMENT_TIMEOUT=0 python manage.py migrate --noinput && exec python manage.py import_launches "$@" ;;
+  release) python manage.py migrate --noinput && exec python manage.py import_launches "$@" ;;
   *) exec "$command" "$@" ;;
 esac
