@@ -5,6 +5,7 @@ come out typed: UTC launch times with their precision, prices as numbers, status
 names as the repairs table spells them; the repairs made are listed in the cleaned frame's ``attrs["repairs"]``.
 """
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -132,18 +133,21 @@ def _names_repair(values: dict[str, pd.Series]) -> list[dict[str, object]]:
     table = name_repairs()
     found: list[dict[str, object]] = []
     for column, names in values.items():
+        # Each distinct name is looked at once: a large file repeats a few names many times.
+        codes, uniques = pd.factorize(names)
         # Only a name with a "?" or a character beyond ASCII can be mangled: the rest skip the table.
-        suspects = names[names.str.contains(r"[^\x00-\x7f]|\?", regex=True, na=False)].unique()
-        fixes = {name: repair for name in suspects if (repair := table.repair(column, name)) is not None}
+        suspects = np.flatnonzero(uniques.str.contains(r"[^\x00-\x7f]|\?", regex=True))
+        fixes = {code: repair for code in suspects if (repair := table.repair(column, uniques[code])) is not None}
         if not fixes:
             continue
-        mask = names.isin(list(fixes))
-        # One entry per name with the lines that hold it: a large file repeats a few names many times.
-        for name, lines in names[mask].groupby(names[mask], sort=True).groups.items():
-            fix = fixes[name]
-            entry = {"column": column, "original": name, "repaired": fix.repaired, "source": fix.source}
-            found.append({**entry, "lines": [int(line) for line in lines]})
-        values[column] = names.where(~mask, names.map({name: fix.repaired for name, fix in fixes.items()}))
+        lines = names.index.to_numpy()
+        repaired = uniques.to_numpy(dtype=object)
+        for code, fix in fixes.items():
+            entry = {"column": column, "original": uniques[code], "repaired": fix.repaired, "source": fix.source}
+            found.append({**entry, "lines": lines[codes == code].tolist()})
+            repaired[code] = fix.repaired
+        # Every name is a valid code: the cleaned columns hold no missing value.
+        values[column] = pd.Series(pa.array(repaired, pa.string()).take(codes), index=names.index, dtype="str")
     return found
 
 
