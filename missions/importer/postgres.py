@@ -14,6 +14,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 from django.db import connection
+from django.db.backends.utils import CursorWrapper
 
 from missions.models import Launch
 
@@ -78,41 +79,57 @@ def launches_copy(blocks: Iterator[bytes]) -> None:
 
 @contextmanager
 def bulk_load() -> Iterator[None]:
-    """Around a load into an empty table, drop its indexes, natural key and foreign keys, then restore them.
+    """Around a load into an empty table, drop its indexes and keys, then make each again from its definition.
 
-    Each index is built once and each foreign key validated with one join, instead of seven B-trees and three
-    triggers maintained row by row; the DDL is transactional, so a failed import still leaves every index and
-    constraint in place.
+    Each index (the primary key's and the unique constraints' too) is built once from the loaded rows and each
+    foreign key validated with one join, instead of eight B-trees and three triggers maintained row by row; the DDL
+    is transactional, so a failed import still leaves every index and constraint in place.
     """
     with connection.cursor() as cursor:
         # The table holds no launch, but perhaps the dead rows of a clear: a fresh file makes every scan of the
         # load (index builds, key checks) read only the new rows.
         cursor.execute(f'TRUNCATE "{LAUNCH_TABLE}"')
-        constraints = connection.introspection.get_constraints(cursor, LAUNCH_TABLE)
-        foreign_keys = {name: spec["foreign_key"] for name, spec in constraints.items() if spec["foreign_key"]}
+        statements = _indexes_and_keys(cursor)
         # ALTER TABLE refuses tables with pending deferred checks (the pads and rockets just created).
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        for name in foreign_keys:
-            cursor.execute(f'ALTER TABLE "{LAUNCH_TABLE}" DROP CONSTRAINT "{name}"')
-    with connection.schema_editor(atomic=False) as editor:
-        for constraint in Launch._meta.constraints:
-            editor.remove_constraint(Launch, constraint)
-        for index in Launch._meta.indexes:
-            editor.remove_index(Launch, index)
+        for drop, _ in reversed(statements):
+            cursor.execute(drop)
     yield
-    with connection.schema_editor(atomic=False) as editor:
-        for constraint in Launch._meta.constraints:
-            editor.add_constraint(Launch, constraint)
-        for index in Launch._meta.indexes:
-            editor.add_index(Launch, index)
     with connection.cursor() as cursor:
-        for name, (target_table, target_column) in foreign_keys.items():
-            (column,) = constraints[name]["columns"]
-            cursor.execute(
-                f'ALTER TABLE "{LAUNCH_TABLE}" ADD CONSTRAINT "{name}" FOREIGN KEY ("{column}") '
-                f'REFERENCES "{target_table}" ("{target_column}") DEFERRABLE INITIALLY DEFERRED'
-            )
+        for _, make in statements:
+            cursor.execute(make)
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+def _indexes_and_keys(cursor: CursorWrapper) -> list[tuple[str, str]]:
+    """The statements that drop and make the launch table's indexes and constraints, the foreign keys last.
+
+    A key that another table's foreign key refers to is left out: it cannot be dropped.
+    """
+    cursor.execute(
+        """
+        SELECT 'constraint', conname, pg_get_constraintdef(oid), contype = 'f' AS last
+        FROM pg_constraint AS constraint_
+        WHERE conrelid = %s::regclass AND contype IN ('p', 'u', 'f') AND NOT EXISTS (
+            SELECT FROM pg_constraint AS referring WHERE referring.contype = 'f'
+            AND referring.confrelid = constraint_.conrelid AND referring.conindid = constraint_.conindid
+        )
+        UNION ALL
+        SELECT 'index', relname, pg_get_indexdef(indexrelid), false
+        FROM pg_index JOIN pg_class ON pg_class.oid = indexrelid
+        WHERE indrelid = %s::regclass AND NOT EXISTS (SELECT FROM pg_constraint WHERE conindid = indexrelid)
+        ORDER BY last, 2
+        """,
+        [LAUNCH_TABLE, LAUNCH_TABLE],
+    )
+    statements = []
+    for kind, name, definition, _ in cursor.fetchall():
+        if kind == "constraint":
+            alter = f'ALTER TABLE "{LAUNCH_TABLE}"'
+            statements.append((f'{alter} DROP CONSTRAINT "{name}"', f'{alter} ADD CONSTRAINT "{name}" {definition}'))
+        else:
+            statements.append((f'DROP INDEX "{name}"', definition))
+    return statements
 
 
 def changes_apply(changes: pd.DataFrame) -> None:
