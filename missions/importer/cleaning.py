@@ -137,14 +137,20 @@ def _names_repair(values: dict[str, pd.Series]) -> list[dict[str, object]]:
         codes, uniques = pd.factorize(names)
         # Only a name with a "?" or a character beyond ASCII can be mangled: the rest skip the table.
         suspects = np.flatnonzero(uniques.str.contains(r"[^\x00-\x7f]|\?", regex=True))
-        fixes = {code: repair for code in suspects if (repair := table.repair(column, uniques[code])) is not None}
+        repairs = [table.repair(column, name) for name in uniques[suspects].tolist()]
+        fixes = {code: fix for code, fix in zip(suspects.tolist(), repairs, strict=True) if fix is not None}
         if not fixes:
             continue
-        lines = names.index.to_numpy()
-        repaired = uniques.to_numpy(dtype=object)
-        for code, fix in fixes.items():
-            entry = {"column": column, "original": uniques[code], "repaired": fix.repaired, "source": fix.source}
-            found.append({**entry, "lines": lines[codes == code].tolist()})
+        # The rows of the repaired names, grouped by name and in line order within each.
+        rows = np.flatnonzero(np.isin(codes, list(fixes)))
+        rows = rows[np.argsort(codes[rows], kind="stable")]
+        ends = np.flatnonzero(np.diff(codes[rows], append=-1))
+        lines, repaired = names.index.to_numpy(), uniques.to_numpy(dtype=object)
+        for group, end in zip(np.split(rows, ends[:-1] + 1), ends.tolist(), strict=True):
+            code = int(codes[rows[end]])
+            fix = fixes[code]
+            entry = {"column": column, "original": fix.original, "repaired": fix.repaired, "source": fix.source}
+            found.append({**entry, "lines": lines[group].tolist()})
             repaired[code] = fix.repaired
         # Every name is a valid code: the cleaned columns hold no missing value.
         values[column] = pd.Series(pa.array(repaired, pa.string()).take(codes), index=names.index, dtype="str")
