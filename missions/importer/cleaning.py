@@ -86,7 +86,7 @@ def chunk_clean(frame: pd.DataFrame, *, file_format: ImportFormat) -> tuple[pd.D
     years = launched_at.dt.year
     reject((years < FIRST_YEAR) | (years > LAST_YEAR), "date", f"is not between {FIRST_YEAR} and {LAST_YEAR}:", "date")
 
-    rocket_status = frame["rocket_status"].map(ROCKET_STATUSES)
+    rocket_status = _rocket_statuses(frame["rocket_status"])
     unknown = rocket_status.isna() & (frame["rocket_status"] != "")
     reject(unknown, "rocket_status", "unknown rocket status", "rocket_status")
     unknown = ~frame["mission_status"].isin(MISSION_STATUSES) & (frame["mission_status"] != "")
@@ -155,6 +155,14 @@ def _names_repair(values: dict[str, pd.Series]) -> list[dict[str, object]]:
         # Every name is a valid code: the cleaned columns hold no missing value.
         values[column] = pd.Series(pa.array(repaired, pa.string()).take(codes), index=names.index, dtype="str")
     return found
+
+
+def _rocket_statuses(texts: pd.Series) -> pd.Series:
+    """The models' rocket status of each status the files write (missing where unknown), looked up in Arrow."""
+    names = pa.array(list(ROCKET_STATUSES))
+    values = pa.array([status.value for status in ROCKET_STATUSES.values()])
+    statuses = pc.take(values, pc.index_in(pa.array(texts, type=pa.string()), value_set=names))
+    return pd.Series(statuses, index=texts.index, dtype="str")
 
 
 def _parse_kaggle_dates(dates: pd.Series) -> tuple[pd.Series, pd.Series]:
