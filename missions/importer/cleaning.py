@@ -43,7 +43,6 @@ ROCKET_STATUSES = {
 MISSION_STATUSES = set(MissionStatus.values)
 KAGGLE_DATE_PATTERN = r"^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) [A-Z][a-z]{2} \d{2}, \d{4}(?: \d{2}:\d{2} UTC)?$"
 MONTH_NAMES = pa.array(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"])
-MONTH_NUMBERS = pa.array([f"{number:02d}" for number in range(1, 13)])
 
 
 def chunk_clean(frame: pd.DataFrame, *, file_format: ImportFormat) -> tuple[pd.DataFrame, list[RowError]]:
@@ -93,7 +92,7 @@ def chunk_clean(frame: pd.DataFrame, *, file_format: ImportFormat) -> tuple[pd.D
     reject(unknown, "mission_status", "unknown mission status", "mission_status")
 
     price_text = frame["price"].str.strip().str.replace(",", "", regex=False)
-    price = pd.to_numeric(price_text.where(price_text != ""), errors="coerce")
+    price = _numbers(price_text.where(price_text != ""))
     reject(price.isna() & (price_text != ""), "price", "not a number:", "price")
     reject(price < 0, "price", "is negative")
     reject(price >= 10**8, "price", "is too large")
@@ -157,6 +156,15 @@ def _names_repair(values: dict[str, pd.Series]) -> list[dict[str, object]]:
     return found
 
 
+def _numbers(texts: pd.Series) -> pd.Series:
+    """Texts as numbers, NaN where missing or not one: cast by Arrow, or by pandas in a chunk Arrow refuses."""
+    try:
+        numbers = pc.cast(pa.array(texts, type=pa.string()), pa.float64())
+    except pa.ArrowInvalid:
+        return pd.to_numeric(texts, errors="coerce")
+    return pd.Series(numbers.to_numpy(zero_copy_only=False), index=texts.index)
+
+
 def _rocket_statuses(texts: pd.Series) -> pd.Series:
     """The models' rocket status of each status the files write (missing where unknown), looked up in Arrow."""
     names = pa.array(list(ROCKET_STATUSES))
@@ -167,30 +175,35 @@ def _rocket_statuses(texts: pd.Series) -> pd.Series:
 
 def _parse_kaggle_dates(dates: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Parse 'Fri Aug 07, 2020 05:12 UTC' and the date-only 'Thu Aug 29, 2019' (NaT where invalid)."""
-    # The format has fixed columns: once a regular expression has checked the shape, slices make an ISO string that
-    # Arrow parses in C. strptime with %a and %b would parse row by row.
+    # The format has fixed columns of ASCII: once a regular expression has checked the shape, each number is read from
+    # the bytes at its columns and the times are counted in NumPy. strptime with %a and %b would parse row by row.
     text = pa.array(dates, type=pa.string())
-    timed = pc.greater(pc.utf8_length(text), len("Fri Aug 07, 2020"))
-    month = pc.take(MONTH_NUMBERS, pc.index_in(pc.utf8_slice_codeunits(text, 4, 7), value_set=MONTH_NAMES))
-    day = pc.binary_join_element_wise(
-        pc.utf8_slice_codeunits(text, 12, 16), month, pc.utf8_slice_codeunits(text, 8, 10), "-"
-    )
-    time = pc.if_else(timed, pc.utf8_slice_codeunits(text, 17, 22), "00:00")
-    iso = pc.if_else(
-        pc.match_substring_regex(text, KAGGLE_DATE_PATTERN), pc.binary_join_element_wise(day, time, " "), None
-    )
-    try:
-        # Casting the parsed times to UTC only labels them: the ISO strings are UTC already.
-        parsed = pc.cast(pc.cast(iso, pa.timestamp("s")), pa.timestamp("s", tz="UTC"))
-        launched_at = pd.Series(parsed.to_pandas().array, index=dates.index)
-    except pa.ArrowInvalid:
-        # A well-shaped day that does not exist, such as Aug 36: pandas finds which rows hold one.
-        iso_text = pd.Series(iso, index=dates.index, dtype="str")
-        launched_at = pd.to_datetime(iso_text, format="%Y-%m-%d %H:%M", errors="coerce", utc=True)
+    if isinstance(text, pa.ChunkedArray):  # a frame made of several, whose bytes are read below as one buffer
+        text = text.combine_chunks()
+    shaped = pc.match_substring_regex(text, KAGGLE_DATE_PATTERN).to_numpy(zero_copy_only=False)
+    timed = pc.greater(pc.utf8_length(text), len("Fri Aug 07, 2020")).to_numpy(zero_copy_only=False)
     precision = pd.Series(
-        pc.if_else(timed, TimePrecision.MINUTE.value, TimePrecision.DAY.value), index=dates.index, dtype="str"
+        np.where(timed, TimePrecision.MINUTE.value, TimePrecision.DAY.value), index=dates.index, dtype="str"
     )
-    return launched_at, precision
+    launched_at = np.full(len(text), np.datetime64("NaT"), dtype="datetime64[s]")
+    if shaped.any():
+        starts = np.frombuffer(text.buffers()[1], np.int32, len(text), text.offset * 4)
+        data = np.frombuffer(text.buffers()[2], np.uint8)
+
+        def number(first: int, last: int) -> np.ndarray:
+            """The number in columns first to last of each value (garbage where the value is not shaped)."""
+            columns = np.minimum(starts[:, None] + np.arange(first, last + 1), len(data) - 1)
+            return (data[columns].astype(np.int64) - ord("0")) @ 10 ** np.arange(last - first, -1, -1)
+
+        year, day = number(12, 15), number(8, 9)
+        hour, minute = np.where(timed, number(17, 18), 0), np.where(timed, number(20, 21), 0)
+        month = pc.index_in(pc.utf8_slice_codeunits(text, 4, 7), value_set=MONTH_NAMES).fill_null(-1).to_numpy()
+        first = ((year - 1970) * 12 + month).astype("datetime64[M]")
+        days = first.astype("datetime64[D]") + (day - 1)
+        # A day beyond its month's end (Aug 36) lands in the next month.
+        valid = shaped & (month >= 0) & (days.astype("datetime64[M]") == first) & (hour < 24) & (minute < 60)
+        launched_at[valid] = days[valid].astype("datetime64[s]") + (hour * 3600 + minute * 60)[valid]
+    return pd.Series(launched_at, index=dates.index).dt.tz_localize("UTC"), precision
 
 
 def _split_detail(details: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
