@@ -181,10 +181,11 @@ def _parse_kaggle_dates(dates: pd.Series) -> tuple[pd.Series, pd.Series]:
     if isinstance(text, pa.ChunkedArray):  # a frame made of several, whose bytes are read below as one buffer
         text = text.combine_chunks()
     shaped = pc.match_substring_regex(text, KAGGLE_DATE_PATTERN).to_numpy(zero_copy_only=False)
-    timed = pc.greater(pc.utf8_length(text), len("Fri Aug 07, 2020")).to_numpy(zero_copy_only=False)
+    is_timed = pc.greater(pc.utf8_length(text), len("Fri Aug 07, 2020"))
     precision = pd.Series(
-        np.where(timed, TimePrecision.MINUTE.value, TimePrecision.DAY.value), index=dates.index, dtype="str"
+        pc.if_else(is_timed, TimePrecision.MINUTE.value, TimePrecision.DAY.value), index=dates.index, dtype="str"
     )
+    timed = is_timed.to_numpy(zero_copy_only=False)
     launched_at = np.full(len(text), np.datetime64("NaT"), dtype="datetime64[s]")
     if shaped.any():
         starts = np.frombuffer(text.buffers()[1], np.int32, len(text), text.offset * 4)
