@@ -1,9 +1,9 @@
 """PostgreSQL's paths of the importer: COPY in and out of the launch table, the bulk load, and changes in one join.
 
 New launches go in through COPY from CSV that Arrow writes, pulled block by block from an iterator, so the server
-stores one block while the next is prepared. A load into an empty table drops its indexes, natural key and foreign
-keys and builds each once at the end. The stored launches come out through COPY straight into Arrow, and changes to
-them go in through COPY into a temporary table joined in one UPDATE.
+stores one block while the next is prepared. A load into an empty table drops its indexes and keys (primary,
+natural and foreign) and makes each once at the end. The stored launches come out through COPY straight into Arrow,
+and changes to them go in through COPY into a temporary table joined in one UPDATE.
 """
 
 import io
@@ -102,18 +102,12 @@ def bulk_load() -> Iterator[None]:
 
 
 def _indexes_and_keys(cursor: CursorWrapper) -> list[tuple[str, str]]:
-    """The statements that drop and make the launch table's indexes and constraints, the foreign keys last.
-
-    A key that another table's foreign key refers to is left out: it cannot be dropped.
-    """
+    """The statements that drop and make the launch table's indexes and constraints, the foreign keys last."""
     cursor.execute(
         """
         SELECT 'constraint', conname, pg_get_constraintdef(oid), contype = 'f' AS last
-        FROM pg_constraint AS constraint_
-        WHERE conrelid = %s::regclass AND contype IN ('p', 'u', 'f') AND NOT EXISTS (
-            SELECT FROM pg_constraint AS referring WHERE referring.contype = 'f'
-            AND referring.confrelid = constraint_.conrelid AND referring.conindid = constraint_.conindid
-        )
+        FROM pg_constraint
+        WHERE conrelid = %s::regclass AND contype IN ('p', 'u', 'f')
         UNION ALL
         SELECT 'index', relname, pg_get_indexdef(indexrelid), false
         FROM pg_index JOIN pg_class ON pg_class.oid = indexrelid
