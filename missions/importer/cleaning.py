@@ -122,7 +122,9 @@ def chunk_clean(frame: pd.DataFrame, *, file_format: ImportFormat) -> tuple[pd.D
         },
         index=frame.index,
     )
-    clean = clean[~bad].reset_index(drop=True)
+    if bad.any():  # filtering copies every column, even when it keeps every row
+        clean = clean[~bad]
+    clean = clean.reset_index(drop=True)
     clean.attrs["repairs"] = repairs
     return clean, errors
 
