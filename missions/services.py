@@ -23,7 +23,7 @@ from .importer.runs import (
     runs_recorded,
 )
 from .importer.sources import source_fetch
-from .importer.writing import LaunchWriter, frames_ahead
+from .importer.writing import LaunchWriter
 from .ll2.client import LL2Client
 from .ll2.sync import SyncSummary, client_from_settings
 from .ll2.sync import launches_sync as ll2_launches_sync
@@ -87,13 +87,12 @@ def launches_import(
     run_file_note(run=run, local=local, launch_file=launch_file)
 
     summary = ImportSummary(run=run, dry_run=dry_run)
-    chunks = _valid_rows(read_launch_chunks(launch_file, chunksize=CHUNK_ROWS), summary=summary, progress=progress)
     try:
-        # The file is read from here on, while the transaction begins and reads the stored launches and names.
-        with frames_ahead(chunks) as frames, transaction.atomic():
+        with transaction.atomic():
             _import_statement_timeout()
             writer = LaunchWriter()
-            duplicates, conflicts = writer.write(frames)
+            chunks = read_launch_chunks(launch_file, chunksize=CHUNK_ROWS)
+            duplicates, conflicts = writer.write(_valid_rows(chunks, summary=summary, progress=progress))
             summary.duplicates = duplicates
             summary.rejected.extend(conflicts)
             summary.rejected.sort(key=lambda error: error.line)

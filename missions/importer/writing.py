@@ -9,7 +9,7 @@ batch of changes to apply, ends one COPY and the next COPY begins with it. Other
 import queue
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 from typing import TypeVar
 
 import pandas as pd
@@ -99,7 +99,7 @@ class LaunchWriter:
         bulk_load = self.on_postgres and self.comparison.stored.empty
         with postgres.bulk_load() if bulk_load else nullcontext():
             if self.on_postgres:
-                chunks = _Lookahead(frames)
+                chunks = _Lookahead(read_ahead(frames, depth=READ_AHEAD_CHUNKS))
                 while (frame := chunks.peek()) is not None:
                     self.lookups.create_unknown(frame)
                     self._changes_apply()
@@ -178,25 +178,12 @@ def launches_stored(launches: QuerySet[Launch] | None = None) -> pd.DataFrame:
     return launches_by_key(frame)
 
 
-@contextmanager
-def frames_ahead(frames: Iterator[pd.DataFrame]) -> Iterator[Iterator[pd.DataFrame]]:
-    """A file's cleaned chunks, read ahead by a thread of their own on PostgreSQL (see read_ahead)."""
-    if connection.vendor != "postgresql":
-        yield frames
-        return
-    with read_ahead(frames, depth=READ_AHEAD_CHUNKS) as ahead:
-        yield ahead
+def read_ahead(items: Iterator[Item], *, depth: int) -> Iterator[Item]:
+    """An iterator's items, made up to ``depth`` ahead by a thread of their own; its exception is raised here.
 
-
-@contextmanager
-def read_ahead(items: Iterator[Item], *, depth: int) -> Iterator[Iterator[Item]]:
-    """An iterator's items, made from now on up to ``depth`` ahead by a thread of their own, stopped on leaving.
-
-    The items' exception is raised where the item it ended would have been taken; on leaving, the thread stops and
-    closes the items. COPY sends a chunk while the server stores the one before, waiting on the socket with Python's
-    lock released: reading and cleaning the next chunks meanwhile keeps the server busy instead of waiting for them
-    in turn, and the first chunks are ready by the time the import has read what is stored. The items must not use
-    the database: a thread has a connection of its own, outside the import's transaction.
+    COPY sends a chunk while the server stores the one before, waiting on the socket with Python's lock released:
+    reading and cleaning the next chunks meanwhile keeps the server busy instead of waiting for them in turn. The
+    items must not use the database: a thread has a connection of its own, outside the import's transaction.
     """
     ready: queue.Queue[tuple[bool, object]] = queue.Queue(maxsize=depth)
     stop = threading.Event()
@@ -225,8 +212,9 @@ def read_ahead(items: Iterator[Item], *, depth: int) -> Iterator[Iterator[Item]]
             if close:
                 close()
 
-    def taken() -> Iterator[Item]:
-        """The items as the thread hands them over."""
+    thread = threading.Thread(target=produce, name="launch-reader", daemon=True)
+    thread.start()
+    try:
         while True:
             done, item = ready.get()
             if isinstance(item, BaseException):
@@ -234,11 +222,6 @@ def read_ahead(items: Iterator[Item], *, depth: int) -> Iterator[Iterator[Item]]
             if done:
                 return
             yield item
-
-    thread = threading.Thread(target=produce, name="launch-reader", daemon=True)
-    thread.start()
-    try:
-        yield taken()
     finally:
         stop.set()
         thread.join()
