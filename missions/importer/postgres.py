@@ -7,6 +7,7 @@ and changes to them go in through COPY into a temporary table joined in one UPDA
 """
 
 import io
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -144,34 +145,41 @@ def changes_apply(changes: pd.DataFrame) -> None:
 
 def launches_copy_out(columns: list[str]) -> pd.DataFrame:
     """Some columns of every stored launch, read through COPY into Arrow rather than one ORM tuple per launch."""
-    # The CSV goes straight into Arrow's memory, and one parsing thread leaves no per-thread heaps behind.
-    buffer = pa.BufferOutputStream()
-    with connection.cursor() as cursor:
-        cursor.cursor.copy_expert(
-            f"COPY (SELECT {', '.join(columns)} FROM {LAUNCH_TABLE}) TO STDOUT WITH (FORMAT csv)", buffer
-        )
-    table = pa_csv.read_csv(
-        pa.BufferReader(buffer.getvalue()),
-        pa_csv.ReadOptions(column_names=columns, use_threads=False),
-        pa_csv.ParseOptions(newlines_in_values=True),
-        convert_options=pa_csv.ConvertOptions(
-            column_types={
-                # Arrow reads the offset PostgreSQL writes, to the microsecond it stores.
-                "launched_at": pa.timestamp("us", tz="UTC"),
-                "price": pa.float64(),
-                "mission": pa.string(),
-                # Two columns of a few values each: dictionaries take four bytes per launch instead of a string.
-                "time_precision": pa.dictionary(pa.int32(), pa.string()),
-                "mission_status": pa.dictionary(pa.int32(), pa.string()),
-            },
-            strings_can_be_null=False,
-        ),
-    )
-    del buffer
+    # The CSV waits in a file rather than in memory beside the table that Arrow parses from it, and one parsing
+    # thread leaves no per-thread heaps behind.
+    with tempfile.NamedTemporaryFile() as spool:
+        with connection.cursor() as cursor:
+            cursor.cursor.copy_expert(
+                f"COPY (SELECT {', '.join(columns)} FROM {LAUNCH_TABLE}) TO STDOUT WITH (FORMAT csv)", spool
+            )
+        spool.flush()
+        table = _stored_csv_read(spool.name, columns)
     frame = table.to_pandas(self_destruct=True, split_blocks=True)
     del table
     pa.default_memory_pool().release_unused()
     return frame
+
+
+def _stored_csv_read(path: str, columns: list[str]) -> pa.Table:
+    """The CSV of some columns of the stored launches, as COPY writes it, in Arrow's types for them."""
+    with pa.OSFile(path) as handle:
+        return pa_csv.read_csv(
+            handle,
+            pa_csv.ReadOptions(column_names=columns, use_threads=False),
+            pa_csv.ParseOptions(newlines_in_values=True),
+            convert_options=pa_csv.ConvertOptions(
+                column_types={
+                    # Arrow reads the offset PostgreSQL writes, to the microsecond it stores.
+                    "launched_at": pa.timestamp("us", tz="UTC"),
+                    "price": pa.float64(),
+                    "mission": pa.string(),
+                    # Two columns of a few values each: dictionaries take four bytes per launch instead of a string.
+                    "time_precision": pa.dictionary(pa.int32(), pa.string()),
+                    "mission_status": pa.dictionary(pa.int32(), pa.string()),
+                },
+                strings_can_be_null=False,
+            ),
+        )
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
