@@ -5,6 +5,7 @@ come out typed: UTC launch times with their precision, prices as numbers, status
 names as the repairs table spells them; the repairs made are listed in the cleaned frame's ``attrs["repairs"]``.
 """
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -42,7 +43,6 @@ ROCKET_STATUSES = {
 MISSION_STATUSES = set(MissionStatus.values)
 KAGGLE_DATE_PATTERN = r"^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) [A-Z][a-z]{2} \d{2}, \d{4}(?: \d{2}:\d{2} UTC)?$"
 MONTH_NAMES = pa.array(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"])
-MONTH_NUMBERS = pa.array([f"{number:02d}" for number in range(1, 13)])
 
 
 def chunk_clean(frame: pd.DataFrame, *, file_format: ImportFormat) -> tuple[pd.DataFrame, list[RowError]]:
@@ -85,14 +85,14 @@ def chunk_clean(frame: pd.DataFrame, *, file_format: ImportFormat) -> tuple[pd.D
     years = launched_at.dt.year
     reject((years < FIRST_YEAR) | (years > LAST_YEAR), "date", f"is not between {FIRST_YEAR} and {LAST_YEAR}:", "date")
 
-    rocket_status = frame["rocket_status"].map(ROCKET_STATUSES)
+    rocket_status = _rocket_statuses(frame["rocket_status"])
     unknown = rocket_status.isna() & (frame["rocket_status"] != "")
     reject(unknown, "rocket_status", "unknown rocket status", "rocket_status")
     unknown = ~frame["mission_status"].isin(MISSION_STATUSES) & (frame["mission_status"] != "")
     reject(unknown, "mission_status", "unknown mission status", "mission_status")
 
     price_text = frame["price"].str.strip().str.replace(",", "", regex=False)
-    price = pd.to_numeric(price_text.where(price_text != ""), errors="coerce")
+    price = _numbers(price_text.where(price_text != ""))
     reject(price.isna() & (price_text != ""), "price", "not a number:", "price")
     reject(price < 0, "price", "is negative")
     reject(price >= 10**8, "price", "is too large")
@@ -122,7 +122,9 @@ def chunk_clean(frame: pd.DataFrame, *, file_format: ImportFormat) -> tuple[pd.D
         },
         index=frame.index,
     )
-    clean = clean[~bad].reset_index(drop=True)
+    if bad.any():  # filtering copies every column, even when it keeps every row
+        clean = clean[~bad]
+    clean = clean.reset_index(drop=True)
     clean.attrs["repairs"] = repairs
     return clean, errors
 
@@ -132,47 +134,79 @@ def _names_repair(values: dict[str, pd.Series]) -> list[dict[str, object]]:
     table = name_repairs()
     found: list[dict[str, object]] = []
     for column, names in values.items():
+        # Each distinct name is looked at once: a large file repeats a few names many times.
+        codes, uniques = pd.factorize(names)
         # Only a name with a "?" or a character beyond ASCII can be mangled: the rest skip the table.
-        suspects = names[names.str.contains(r"[^\x00-\x7f]|\?", regex=True, na=False)].unique()
-        fixes = {name: repair for name in suspects if (repair := table.repair(column, name)) is not None}
+        suspects = np.flatnonzero(uniques.str.contains(r"[^\x00-\x7f]|\?", regex=True))
+        repairs = [table.repair(column, name) for name in uniques[suspects].tolist()]
+        fixes = {code: fix for code, fix in zip(suspects.tolist(), repairs, strict=True) if fix is not None}
         if not fixes:
             continue
-        mask = names.isin(list(fixes))
-        # One entry per name with the lines that hold it: a large file repeats a few names many times.
-        for name, lines in names[mask].groupby(names[mask], sort=True).groups.items():
-            fix = fixes[name]
-            entry = {"column": column, "original": name, "repaired": fix.repaired, "source": fix.source}
-            found.append({**entry, "lines": [int(line) for line in lines]})
-        values[column] = names.where(~mask, names.map({name: fix.repaired for name, fix in fixes.items()}))
+        # The rows of the repaired names, grouped by name and in line order within each.
+        rows = np.flatnonzero(np.isin(codes, list(fixes)))
+        rows = rows[np.argsort(codes[rows], kind="stable")]
+        ends = np.flatnonzero(np.diff(codes[rows], append=-1))
+        lines, repaired = names.index.to_numpy(), uniques.to_numpy(dtype=object)
+        for group, end in zip(np.split(rows, ends[:-1] + 1), ends.tolist(), strict=True):
+            code = int(codes[rows[end]])
+            fix = fixes[code]
+            entry = {"column": column, "original": fix.original, "repaired": fix.repaired, "source": fix.source}
+            found.append({**entry, "lines": lines[group].tolist()})
+            repaired[code] = fix.repaired
+        # Every name is a valid code: the cleaned columns hold no missing value.
+        values[column] = pd.Series(pa.array(repaired, pa.string()).take(codes), index=names.index, dtype="str")
     return found
+
+
+def _numbers(texts: pd.Series) -> pd.Series:
+    """Texts as numbers, NaN where missing or not one: cast by Arrow, or by pandas in a chunk Arrow refuses."""
+    try:
+        numbers = pc.cast(pa.array(texts, type=pa.string()), pa.float64())
+    except pa.ArrowInvalid:
+        return pd.to_numeric(texts, errors="coerce")
+    return pd.Series(numbers.to_numpy(zero_copy_only=False), index=texts.index)
+
+
+def _rocket_statuses(texts: pd.Series) -> pd.Series:
+    """The models' rocket status of each status the files write (missing where unknown), looked up in Arrow."""
+    names = pa.array(list(ROCKET_STATUSES))
+    values = pa.array([status.value for status in ROCKET_STATUSES.values()])
+    statuses = pc.take(values, pc.index_in(pa.array(texts, type=pa.string()), value_set=names))
+    return pd.Series(statuses, index=texts.index, dtype="str")
 
 
 def _parse_kaggle_dates(dates: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Parse 'Fri Aug 07, 2020 05:12 UTC' and the date-only 'Thu Aug 29, 2019' (NaT where invalid)."""
-    # The format has fixed columns: once a regular expression has checked the shape, slices make an ISO string that
-    # Arrow parses in C. strptime with %a and %b would parse row by row.
+    # The format has fixed columns of ASCII: once a regular expression has checked the shape, each number is read from
+    # the bytes at its columns and the times are counted in NumPy. strptime with %a and %b would parse row by row.
     text = pa.array(dates, type=pa.string())
-    timed = pc.greater(pc.utf8_length(text), len("Fri Aug 07, 2020"))
-    month = pc.take(MONTH_NUMBERS, pc.index_in(pc.utf8_slice_codeunits(text, 4, 7), value_set=MONTH_NAMES))
-    day = pc.binary_join_element_wise(
-        pc.utf8_slice_codeunits(text, 12, 16), month, pc.utf8_slice_codeunits(text, 8, 10), "-"
-    )
-    time = pc.if_else(timed, pc.utf8_slice_codeunits(text, 17, 22), "00:00")
-    iso = pc.if_else(
-        pc.match_substring_regex(text, KAGGLE_DATE_PATTERN), pc.binary_join_element_wise(day, time, " "), None
-    )
-    try:
-        # Casting the parsed times to UTC only labels them: the ISO strings are UTC already.
-        parsed = pc.cast(pc.cast(iso, pa.timestamp("s")), pa.timestamp("s", tz="UTC"))
-        launched_at = pd.Series(parsed.to_pandas().array, index=dates.index)
-    except pa.ArrowInvalid:
-        # A well-shaped day that does not exist, such as Aug 36: pandas finds which rows hold one.
-        iso_text = pd.Series(iso, index=dates.index, dtype="str")
-        launched_at = pd.to_datetime(iso_text, format="%Y-%m-%d %H:%M", errors="coerce", utc=True)
+    if isinstance(text, pa.ChunkedArray):  # a frame made of several, whose bytes are read below as one buffer
+        text = text.combine_chunks()
+    shaped = pc.match_substring_regex(text, KAGGLE_DATE_PATTERN).to_numpy(zero_copy_only=False)
+    is_timed = pc.greater(pc.utf8_length(text), len("Fri Aug 07, 2020"))
     precision = pd.Series(
-        pc.if_else(timed, TimePrecision.MINUTE.value, TimePrecision.DAY.value), index=dates.index, dtype="str"
+        pc.if_else(is_timed, TimePrecision.MINUTE.value, TimePrecision.DAY.value), index=dates.index, dtype="str"
     )
-    return launched_at, precision
+    timed = is_timed.to_numpy(zero_copy_only=False)
+    launched_at = np.full(len(text), np.datetime64("NaT"), dtype="datetime64[s]")
+    if shaped.any():
+        starts = np.frombuffer(text.buffers()[1], np.int32, len(text), text.offset * 4)
+        data = np.frombuffer(text.buffers()[2], np.uint8)
+
+        def number(first: int, last: int) -> np.ndarray:
+            """The number in columns first to last of each value (garbage where the value is not shaped)."""
+            columns = np.minimum(starts[:, None] + np.arange(first, last + 1), len(data) - 1)
+            return (data[columns].astype(np.int64) - ord("0")) @ 10 ** np.arange(last - first, -1, -1)
+
+        year, day = number(12, 15), number(8, 9)
+        hour, minute = np.where(timed, number(17, 18), 0), np.where(timed, number(20, 21), 0)
+        month = pc.index_in(pc.utf8_slice_codeunits(text, 4, 7), value_set=MONTH_NAMES).fill_null(-1).to_numpy()
+        first = ((year - 1970) * 12 + month).astype("datetime64[M]")
+        days = first.astype("datetime64[D]") + (day - 1)
+        # A day beyond its month's end (Aug 36) lands in the next month.
+        valid = shaped & (month >= 0) & (days.astype("datetime64[M]") == first) & (hour < 24) & (minute < 60)
+        launched_at[valid] = days[valid].astype("datetime64[s]") + (hour * 3600 + minute * 60)[valid]
+    return pd.Series(launched_at, index=dates.index).dt.tz_localize("UTC"), precision
 
 
 def _split_detail(details: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:

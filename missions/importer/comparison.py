@@ -142,13 +142,12 @@ class LaunchComparison:
             self.repeats.append(rows[later].assign(first_line=first[later]))
             rows, positions = rows[~later], positions[~later]
         stored = positions >= 0
-        changes = None
-        if stored.any():
-            before = self.stored.iloc[positions[stored]]
-            after = finer_times_kept(before, rows[stored])
-            changed = values_differ(before, after)
-            if changed.any():
-                changes = after[changed].assign(id=before["id"].to_numpy()[changed])
+        if not stored.any():  # every row new, as in a first import: filtering would copy every column
+            return rows, None
+        before = self.stored.iloc[positions[stored]]
+        after = finer_times_kept(before, rows[stored])
+        changed = values_differ(before, after)
+        changes = after[changed].assign(id=before["id"].to_numpy()[changed]) if changed.any() else None
         return rows[~stored], changes
 
     def repeats_found(self) -> pd.DataFrame | None:

@@ -1,12 +1,13 @@
 """PostgreSQL's paths of the importer: COPY in and out of the launch table, the bulk load, and changes in one join.
 
 New launches go in through COPY from CSV that Arrow writes, pulled block by block from an iterator, so the server
-stores one block while the next is prepared. A load into an empty table drops its indexes, natural key and foreign
-keys and builds each once at the end. The stored launches come out through COPY straight into Arrow, and changes to
-them go in through COPY into a temporary table joined in one UPDATE.
+stores one block while the next is prepared. A load into an empty table drops its indexes and keys (primary,
+natural and foreign) and makes each once at the end. The stored launches come out through COPY straight into Arrow,
+and changes to them go in through COPY into a temporary table joined in one UPDATE.
 """
 
 import io
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -14,6 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 from django.db import connection
+from django.db.backends.utils import CursorWrapper
 
 from missions.models import Launch
 
@@ -78,41 +80,51 @@ def launches_copy(blocks: Iterator[bytes]) -> None:
 
 @contextmanager
 def bulk_load() -> Iterator[None]:
-    """Around a load into an empty table, drop its indexes, natural key and foreign keys, then restore them.
+    """Around a load into an empty table, drop its indexes and keys, then make each again from its definition.
 
-    Each index is built once and each foreign key validated with one join, instead of seven B-trees and three
-    triggers maintained row by row; the DDL is transactional, so a failed import still leaves every index and
-    constraint in place.
+    Each index (the primary key's and the unique constraints' too) is built once from the loaded rows and each
+    foreign key validated with one join, instead of eight B-trees and three triggers maintained row by row; the DDL
+    is transactional, so a failed import still leaves every index and constraint in place.
     """
     with connection.cursor() as cursor:
         # The table holds no launch, but perhaps the dead rows of a clear: a fresh file makes every scan of the
         # load (index builds, key checks) read only the new rows.
         cursor.execute(f'TRUNCATE "{LAUNCH_TABLE}"')
-        constraints = connection.introspection.get_constraints(cursor, LAUNCH_TABLE)
-        foreign_keys = {name: spec["foreign_key"] for name, spec in constraints.items() if spec["foreign_key"]}
+        statements = _indexes_and_keys(cursor)
         # ALTER TABLE refuses tables with pending deferred checks (the pads and rockets just created).
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        for name in foreign_keys:
-            cursor.execute(f'ALTER TABLE "{LAUNCH_TABLE}" DROP CONSTRAINT "{name}"')
-    with connection.schema_editor(atomic=False) as editor:
-        for constraint in Launch._meta.constraints:
-            editor.remove_constraint(Launch, constraint)
-        for index in Launch._meta.indexes:
-            editor.remove_index(Launch, index)
+        for drop, _ in reversed(statements):
+            cursor.execute(drop)
     yield
-    with connection.schema_editor(atomic=False) as editor:
-        for constraint in Launch._meta.constraints:
-            editor.add_constraint(Launch, constraint)
-        for index in Launch._meta.indexes:
-            editor.add_index(Launch, index)
     with connection.cursor() as cursor:
-        for name, (target_table, target_column) in foreign_keys.items():
-            (column,) = constraints[name]["columns"]
-            cursor.execute(
-                f'ALTER TABLE "{LAUNCH_TABLE}" ADD CONSTRAINT "{name}" FOREIGN KEY ("{column}") '
-                f'REFERENCES "{target_table}" ("{target_column}") DEFERRABLE INITIALLY DEFERRED'
-            )
+        for _, make in statements:
+            cursor.execute(make)
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+def _indexes_and_keys(cursor: CursorWrapper) -> list[tuple[str, str]]:
+    """The statements that drop and make the launch table's indexes and constraints, the foreign keys last."""
+    cursor.execute(
+        """
+        SELECT 'constraint', conname, pg_get_constraintdef(oid), contype = 'f' AS last
+        FROM pg_constraint
+        WHERE conrelid = %s::regclass AND contype IN ('p', 'u', 'f')
+        UNION ALL
+        SELECT 'index', relname, pg_get_indexdef(indexrelid), false
+        FROM pg_index JOIN pg_class ON pg_class.oid = indexrelid
+        WHERE indrelid = %s::regclass AND NOT EXISTS (SELECT FROM pg_constraint WHERE conindid = indexrelid)
+        ORDER BY last, 2
+        """,
+        [LAUNCH_TABLE, LAUNCH_TABLE],
+    )
+    statements = []
+    for kind, name, definition, _ in cursor.fetchall():
+        if kind == "constraint":
+            alter = f'ALTER TABLE "{LAUNCH_TABLE}"'
+            statements.append((f'{alter} DROP CONSTRAINT "{name}"', f'{alter} ADD CONSTRAINT "{name}" {definition}'))
+        else:
+            statements.append((f'DROP INDEX "{name}"', definition))
+    return statements
 
 
 def changes_apply(changes: pd.DataFrame) -> None:
@@ -133,36 +145,43 @@ def changes_apply(changes: pd.DataFrame) -> None:
 
 def file_launches_copy_out(columns: list[str]) -> pd.DataFrame:
     """Some columns of every launch of a file, read through COPY into Arrow rather than one ORM tuple per launch."""
-    # The CSV goes straight into Arrow's memory, and one parsing thread leaves no per-thread heaps behind.
-    buffer = pa.BufferOutputStream()
-    with connection.cursor() as cursor:
-        cursor.cursor.copy_expert(
-            f"COPY (SELECT {', '.join(columns)} FROM {LAUNCH_TABLE} WHERE file_launched_at IS NOT NULL) "
-            "TO STDOUT WITH (FORMAT csv)",
-            buffer,
-        )
-    table = pa_csv.read_csv(
-        pa.BufferReader(buffer.getvalue()),
-        pa_csv.ReadOptions(column_names=columns, use_threads=False),
-        pa_csv.ParseOptions(newlines_in_values=True),
-        convert_options=pa_csv.ConvertOptions(
-            column_types={
-                # Arrow reads the offset PostgreSQL writes, to the microsecond it stores.
-                "file_launched_at": pa.timestamp("us", tz="UTC"),
-                "price": pa.float64(),
-                "mission": pa.string(),
-                # Two columns of a few values each: dictionaries take four bytes per launch instead of a string.
-                "time_precision": pa.dictionary(pa.int32(), pa.string()),
-                "mission_status": pa.dictionary(pa.int32(), pa.string()),
-            },
-            strings_can_be_null=False,
-        ),
-    )
-    del buffer
+    # The CSV waits in a file rather than in memory beside the table that Arrow parses from it, and one parsing
+    # thread leaves no per-thread heaps behind.
+    with tempfile.NamedTemporaryFile() as spool:
+        with connection.cursor() as cursor:
+            cursor.cursor.copy_expert(
+                f"COPY (SELECT {', '.join(columns)} FROM {LAUNCH_TABLE} WHERE file_launched_at IS NOT NULL) "
+                "TO STDOUT WITH (FORMAT csv)",
+                spool,
+            )
+        spool.flush()
+        table = _stored_csv_read(spool.name, columns)
     frame = table.to_pandas(self_destruct=True, split_blocks=True)
     del table
     pa.default_memory_pool().release_unused()
     return frame
+
+
+def _stored_csv_read(path: str, columns: list[str]) -> pa.Table:
+    """The CSV of some columns of the stored launches, as COPY writes it, in Arrow's types for them."""
+    with pa.OSFile(path) as handle:
+        return pa_csv.read_csv(
+            handle,
+            pa_csv.ReadOptions(column_names=columns, use_threads=False),
+            pa_csv.ParseOptions(newlines_in_values=True),
+            convert_options=pa_csv.ConvertOptions(
+                column_types={
+                    # Arrow reads the offset PostgreSQL writes, to the microsecond it stores.
+                    "file_launched_at": pa.timestamp("us", tz="UTC"),
+                    "price": pa.float64(),
+                    "mission": pa.string(),
+                    # Two columns of a few values each: dictionaries take four bytes per launch instead of a string.
+                    "time_precision": pa.dictionary(pa.int32(), pa.string()),
+                    "mission_status": pa.dictionary(pa.int32(), pa.string()),
+                },
+                strings_can_be_null=False,
+            ),
+        )
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
