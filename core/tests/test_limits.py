@@ -129,3 +129,12 @@ def test_a_redis_that_does_not_answer_counts_and_caches_nothing():
     cache = redis_cache("redis://127.0.0.1:9/0", "unreachable")
     cache.set("answer", b"42", 60)
     assert cache.get("answer") is None
+
+
+def test_a_redis_cache_builds_its_client_once_and_shares_it(needs_redis):
+    cache = redis_cache(needs_redis, f"test-client-{secrets.token_hex(4)}")
+    cache.set("answer", b"42", 60)
+
+    assert cache.get("answer") == b"42"
+    assert cache._cache.get_client("answer") is cache._cache.get_client("answer", write=True)
+    cache.delete("answer")
