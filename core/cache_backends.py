@@ -1,6 +1,8 @@
 """A Redis cache for throttle counters and cached answers that degrades to "nothing stored" when Redis is down."""
 
 import logging
+import os
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
@@ -9,6 +11,31 @@ from redis.exceptions import ConnectionError, TimeoutError
 logger = logging.getLogger(__name__)
 # What a Redis that is down, restarting or frozen raises; anything else is a bug and propagates.
 UNAVAILABLE = (ConnectionError, TimeoutError)
+
+# A sliding window of requests in one sorted set (score: the time of each request): drop those older than the window,
+# count the rest, and record this request only if the count is under the limit. One atomic round trip, where a read
+# then a write would take two and let concurrent requests from other processes each see room for one more.
+WINDOW_SCRIPT = """
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[2])
+local count = redis.call('ZCARD', KEYS[1])
+local allowed = count < tonumber(ARGV[3])
+if allowed then
+    redis.call('ZADD', KEYS[1], ARGV[1], ARGV[5])
+    redis.call('PEXPIRE', KEYS[1], ARGV[4])
+    count = count + 1
+end
+local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')[2]
+return {allowed and 1 or 0, count, oldest or false}
+"""
+
+
+@dataclass(frozen=True)
+class Window:
+    """A request counted against a limit: whether it is allowed, how many the window holds, when the oldest came."""
+
+    allowed: bool
+    count: int
+    oldest: float | None
 
 
 class SharedClientRedisCacheClient(RedisCacheClient):
@@ -40,6 +67,27 @@ class TolerantRedisCache(RedisCache):
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._class = SharedClientRedisCacheClient
+        self._window_script: Any = None
+
+    def window_hit(self, key: str, *, now: float, seconds: int, limit: int) -> Window | None:
+        """Count a request at ``now`` against ``limit`` requests in the last ``seconds``; None while Redis is down.
+
+        The window is kept under its own key, apart from anything a read-then-write counter stored under ``key``.
+        """
+        key = self.make_and_validate_key(f"{key}:window")
+        client = self._cache.get_client(key, write=True)
+        if self._window_script is None:
+            self._window_script = client.register_script(WINDOW_SCRIPT)
+        # Each request its own member, however close together two processes count theirs.
+        member = f"{now!r}:{os.urandom(6).hex()}"
+        try:
+            allowed, count, oldest = self._window_script(
+                keys=[key], args=[repr(now), repr(now - seconds), limit, seconds * 1000, member], client=client
+            )
+        except UNAVAILABLE:
+            logger.warning("cache %s unavailable: request not counted", self.key_prefix, exc_info=True)
+            return None
+        return Window(allowed=bool(allowed), count=count, oldest=None if oldest is None else float(oldest))
 
     def get(self, key: str, default: Any = None, version: int | None = None) -> Any:
         try:
