@@ -28,6 +28,17 @@ local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')[2]
 return {allowed and 1 or 0, count, oldest or false}
 """
 
+# Store a whole number unless the key already holds one at least as great. Django's serializer stores whole numbers
+# as they are, so the cache's get() reads them back.
+GREATER_SCRIPT = """
+local current = tonumber(redis.call('GET', KEYS[1]))
+if current and current >= tonumber(ARGV[1]) then
+    return 0
+end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return 1
+"""
+
 
 @dataclass(frozen=True)
 class Window:
@@ -68,6 +79,7 @@ class TolerantRedisCache(RedisCache):
         super().__init__(server, params)
         self._class = SharedClientRedisCacheClient
         self._window_script: Any = None
+        self._greater_script: Any = None
 
     def window_hit(self, key: str, *, now: float, seconds: int, limit: int) -> Window | None:
         """Count a request at ``now`` against ``limit`` requests in the last ``seconds``; None while Redis is down.
@@ -89,12 +101,37 @@ class TolerantRedisCache(RedisCache):
             return None
         return Window(allowed=bool(allowed), count=count, oldest=None if oldest is None else float(oldest))
 
+    def set_greater(self, key: str, number: int, timeout: int) -> None:
+        """Store ``number`` for ``timeout`` seconds, unless ``key`` holds a number at least as great."""
+        key = self.make_and_validate_key(key)
+        client = self._cache.get_client(key, write=True)
+        if self._greater_script is None:
+            self._greater_script = client.register_script(GREATER_SCRIPT)
+        try:
+            self._greater_script(keys=[key], args=[number, timeout * 1000], client=client)
+        except UNAVAILABLE:
+            logger.warning("cache %s unavailable: write dropped", self.key_prefix, exc_info=True)
+
     def get(self, key: str, default: Any = None, version: int | None = None) -> Any:
         try:
             return super().get(key, default, version)
         except UNAVAILABLE:
             logger.warning("cache %s unavailable: read missed", self.key_prefix, exc_info=True)
             return default
+
+    def get_many(self, keys: Any, version: int | None = None) -> dict[str, Any]:
+        try:
+            return super().get_many(keys, version)
+        except UNAVAILABLE:
+            logger.warning("cache %s unavailable: reads missed", self.key_prefix, exc_info=True)
+            return {}
+
+    def delete(self, key: str, version: int | None = None) -> bool:
+        try:
+            return super().delete(key, version)
+        except UNAVAILABLE:
+            logger.warning("cache %s unavailable: delete dropped", self.key_prefix, exc_info=True)
+            return False
 
     def set(self, key: str, value: Any, timeout: Any = None, version: int | None = None) -> None:
         try:

@@ -3,6 +3,8 @@
 from django.db import connections, models
 from django.utils import timezone
 
+from core.versions import version_changed
+
 
 class VersionCounter(models.Model):
     """A single-row counter that moves on with every change of what it versions, so caches keyed by it stay true."""
@@ -20,12 +22,12 @@ class VersionCounter(models.Model):
     def bump(cls) -> None:
         """Record a change, so that answers computed before it are not reused."""
         counter = cls.objects.filter(pk=1)
-        if counter.update(number=models.F("number") + 1, changed_at=timezone.now()):
-            return
-        # The first change: create the row, unless a concurrent first change just did, then count this one.
-        _, created = cls.objects.get_or_create(pk=1, defaults={"number": 1})
-        if not created:
-            counter.update(number=models.F("number") + 1, changed_at=timezone.now())
+        if not counter.update(number=models.F("number") + 1, changed_at=timezone.now()):
+            # The first change: create the row, unless a concurrent first change just did, then count this one.
+            _, created = cls.objects.get_or_create(pk=1, defaults={"number": 1})
+            if not created:
+                counter.update(number=models.F("number") + 1, changed_at=timezone.now())
+        version_changed(counter=cls)
 
     @classmethod
     def current(cls) -> int:

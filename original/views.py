@@ -133,7 +133,7 @@ class JobListView(APIView):
             return Response(job_list_rows(jobs, jobs_url=reverse("job-list", request=request)))
 
         # Cached like the API's job list, by the version that every new, moved or deleted job moves on.
-        return answer_cached(view=self, request=request, version=JobListVersion.current, answer=answer)
+        return answer_cached(view=self, request=request, counter=JobListVersion, answer=answer)
 
 
 class JobView(APIView):
