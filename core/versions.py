@@ -49,8 +49,8 @@ def version_changed(*, counter: type["VersionCounter"]) -> None:
     copy = _copy_key(counter)
     # At once, so that reads inside the changing transaction ask the database, which shows them the change...
     cache.delete(copy)
-    # ...and after the commit, over any older number that a read which began before the commit copies late.
+    # ...and after the commit, over any older number that a read which began before the commit copies late. The
+    # number is read here, where the transaction sees its own change: after the commit only Redis is asked.
+    number = counter.current()
     # Robust: the change is committed whatever becomes of its copy, which at worst expires in COPY_SECONDS.
-    transaction.on_commit(
-        lambda: cache.set_greater(copy, counter.current(), COPY_SECONDS), using=counter.objects.db, robust=True
-    )
+    transaction.on_commit(lambda: cache.set_greater(copy, number, COPY_SECONDS), using=counter.objects.db, robust=True)
