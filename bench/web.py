@@ -40,6 +40,13 @@ def jobs_fill(url: str, count: int) -> None:
             """,
             [count],
         )
+        # As the application does on every change of the jobs: answers cached for the previous jobs are not reused.
+        cursor.execute(
+            """
+            INSERT INTO analysis_joblistversion (id, number, changed_at) VALUES (1, 1, now())
+            ON CONFLICT (id) DO UPDATE SET number = analysis_joblistversion.number + 1, changed_at = now()
+            """
+        )
     with connection.cursor() as cursor:
         connection.autocommit = True
         cursor.execute("VACUUM ANALYZE analysis_job")

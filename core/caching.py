@@ -11,39 +11,42 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.models import VersionCounter
+from core.versions import version_and_cached
+
 T = TypeVar("T")
 
 
 def answer_cached(
-    *, view: APIView, request: Request, version: Callable[[], int], answer: Callable[[], HttpResponse]
+    *, view: APIView, request: Request, counter: type[VersionCounter], answer: Callable[[], HttpResponse]
 ) -> HttpResponse:
-    """The JSON answer to this request as cached for the current ``version()``, computed and stored when missing.
+    """The JSON answer to this request as cached for the ``counter``'s current number, computed and stored when not.
 
-    The version moves on with every change of what the answer reads, so a stored answer is never served stale.
+    The counter moves on with every change of what the answer reads, so a stored answer is never served stale.
     Authentication, permissions and throttles have already run: only the queries and serialization are skipped.
     """
     seconds = settings.API_CACHE_SECONDS
     if not seconds or request.accepted_renderer.format != "json":
         return answer()
-    cache = caches["api"]
     # Hashed: an address can be longer than a cache key may be (and carry characters keys may not).
     address = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
-    key = f"{type(view).__name__}:{version()}:{address}"
-    hit = cache.get(key)
-    if hit is not None:
-        return HttpResponse(hit, content_type=request.accepted_media_type)
+    key = f"{type(view).__name__}:{address}"
+    # Stored with the number it was computed under: one key per address, replaced as the number moves on.
+    version, stored = version_and_cached(counter=counter, key=key)
+    if stored is not None and stored[0] == version:
+        return HttpResponse(stored[1], content_type=request.accepted_media_type)
     response = answer()
     if isinstance(response, Response) and response.status_code == 200:
         # Rendered here, with what DRF would give it after the view, to be stored.
         response = view.finalize_response(request, response)
-        cache.set(key, response.render().content, seconds)
+        caches["api"].set(key, (version, response.render().content), seconds)
     return response
 
 
 class VersionCacheMixin:
-    """Cache the JSON answers of a viewset's list and detail by ``cache_version()``, a counter of what they read."""
+    """Cache the JSON answers of a viewset's list and detail by ``cache_counter``, a counter of what they read."""
 
-    cache_version: Callable[[], int]
+    cache_counter: type[VersionCounter]
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponse:
         return self._cached(request, lambda: super(VersionCacheMixin, self).list(request, *args, **kwargs))
@@ -53,7 +56,7 @@ class VersionCacheMixin:
 
     def _cached(self, request: Request, answer: Callable[[], HttpResponse]) -> HttpResponse:
         """The answer for the current version."""
-        return answer_cached(view=self, request=request, version=self.cache_version, answer=answer)
+        return answer_cached(view=self, request=request, counter=self.cache_counter, answer=answer)
 
 
 def computed_for_version(*, name: str, version: int, compute: Callable[[], T]) -> T:

@@ -27,6 +27,8 @@ from analysis.api.serializers import (
     job_list_rows,
 )
 from analysis.api.views import JobSubmitThrottle, job_submit, job_submitted
+from analysis.models import JobListVersion
+from core.caching import answer_cached
 from core.errors import ErrorSerializer
 from core.pagination import positive_int
 from core.renderers import PlainTextRenderer, json_array
@@ -123,10 +125,15 @@ class JobListView(APIView):
         ],
         responses={200: JobListSerializer(many=True)},
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: Request) -> HttpResponse:
         limit = positive_int("limit", request.query_params.get("limit", str(LIST_LIMIT)), maximum=MAX_LIST_LIMIT)
-        jobs = job_selectors.jobs().values("id", *JOB_LIST_COLUMNS)[:limit]
-        return Response(job_list_rows(jobs, jobs_url=reverse("job-list", request=request)))
+
+        def answer() -> Response:
+            jobs = job_selectors.jobs().values("id", *JOB_LIST_COLUMNS)[:limit]
+            return Response(job_list_rows(jobs, jobs_url=reverse("job-list", request=request)))
+
+        # Cached like the API's job list, by the version that every new, moved or deleted job moves on.
+        return answer_cached(view=self, request=request, counter=JobListVersion, answer=answer)
 
 
 class JobView(APIView):

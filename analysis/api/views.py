@@ -172,7 +172,7 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Destro
             page = self.paginate_queryset(selectors.jobs(**filters).values("id", *JOB_LIST_COLUMNS))
             return self.get_paginated_response(job_list_rows(page, jobs_url=reverse("job-list", request=request)))
 
-        return answer_cached(view=self, request=request, version=JobListVersion.current, answer=answer)
+        return answer_cached(view=self, request=request, counter=JobListVersion, answer=answer)
 
     def get_serializer_class(self) -> type:
         # The browsable API's form offers what a request gives: the analysis and its parameters.

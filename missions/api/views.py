@@ -19,7 +19,7 @@ from core.errors import ErrorSerializer
 from core.filters import StrictOrderingFilter, StrictSearchFilter
 from core.renderers import CSVRenderer, GeoJSONRenderer, csv_lines
 from missions import selectors
-from missions.models import Launch, Organisation
+from missions.models import DataVersion, Launch, Organisation
 
 from .filters import LaunchFilterBackend, RocketFilter, SiteFilter
 from .serializers import (
@@ -46,7 +46,7 @@ class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
 class DataVersionCacheMixin(VersionCacheMixin):
     """Answers cached by the launch data version, which every write to the launch data moves on."""
 
-    cache_version = staticmethod(selectors.data_version)
+    cache_counter = DataVersion
 
 
 @extend_schema_view(

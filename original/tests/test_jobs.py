@@ -151,6 +151,34 @@ def test_get_jobs_lists_the_newest_jobs(client):
     assert client.get("/jobs?limit=0").json()["errors"] == {"limit": ["Must be at least 1."]}
 
 
+def test_get_jobs_answers_from_the_cache_until_a_job_changes(client, staff_client, django_assert_num_queries):
+    job = Job.objects.create(analysis="organisations", params={}, params_key="k")
+    first = client.get("/jobs").json()
+
+    with django_assert_num_queries(1) as queries:  # the job list version only, not the jobs
+        assert client.get("/jobs").json() == first
+    assert "joblistversion" in queries.captured_queries[0]["sql"]
+    job.mark_started(data_version=1)
+    started = client.get("/jobs").json()
+    job.mark_finished(result=[])
+    finished = client.get("/jobs").json()
+    staff_client.delete(f"/api/jobs/{job.pk}/")
+
+    assert [(row["status"], row["finished_at"] is None) for row in first] == [("queued", True)]
+    assert [(row["status"], row["finished_at"] is None) for row in started] == [("started", True)]
+    assert [(row["status"], row["finished_at"] is None) for row in finished] == [("finished", False)]
+    assert client.get("/jobs").json() == []
+
+
+def test_get_jobs_caches_each_limit_apart(client):
+    for _ in range(3):
+        Job.objects.create(analysis="organisations", params={}, params_key="k")
+
+    assert len(client.get("/jobs?limit=2").json()) == 2
+    assert len(client.get("/jobs?limit=3").json()) == 3
+    assert len(client.get("/jobs?limit=2").json()) == 2
+
+
 @pytest.mark.parametrize("limit", ["%C2%B2", "%E2%91%A0", "1001", "x"])
 def test_get_jobs_refuses_a_limit_that_is_not_a_whole_number_in_range(client, limit):
     response = client.get(f"/jobs?limit={limit}")

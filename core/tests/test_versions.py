@@ -1,0 +1,94 @@
+"""Cached answers on Redis, as the production settings keep them: served without a query, never stale."""
+
+import secrets
+
+import pytest
+from django.core.cache import caches
+
+from analysis.models import Job, JobListVersion
+from config.settings.base import shared_caches
+from core.cache_backends import TolerantRedisCache
+from core.versions import COPY_SECONDS
+
+
+def api_cache(settings, url: str) -> TolerantRedisCache:
+    """Make the answer cache a Redis one of this test's own, as every web process of a deployment shares it."""
+    settings.CACHES = {**settings.CACHES, "api": {**shared_caches(url)["api"], "KEY_PREFIX": secrets.token_hex(8)}}
+    return caches["api"]
+
+
+@pytest.fixture
+def redis_answers(settings, needs_redis) -> TolerantRedisCache:
+    """The answer cache on the Redis of REDIS_URL."""
+    return api_cache(settings, needs_redis)
+
+
+def statuses(client, path: str) -> list[str]:
+    """The statuses that a job list shows."""
+    body = client.get(path).json()
+    rows = body["results"] if path.startswith("/api/") else body
+    return [row["status"] for row in rows]
+
+
+def test_with_redis_a_repeated_read_asks_nothing_of_the_database(
+    transactional_db, redis_answers, client, django_assert_num_queries
+):
+    Job.objects.create(analysis="organisations", params={}, params_key="k")
+    JobListVersion.bump()
+    first = {path: client.get(path).json() for path in ("/jobs", "/api/jobs/")}
+
+    with django_assert_num_queries(0):
+        again = {path: client.get(path).json() for path in ("/jobs", "/api/jobs/")}
+
+    assert again == first
+    assert [row["status"] for row in first["/jobs"]] == ["queued"]
+
+
+def test_with_redis_a_job_that_moves_changes_the_job_lists_at_once(transactional_db, redis_answers, client):
+    job = Job.objects.create(analysis="organisations", params={}, params_key="k")
+    JobListVersion.bump()
+    seen = [(statuses(client, "/jobs"), statuses(client, "/api/jobs/"))]
+    job.mark_started(data_version=1)
+    seen.append((statuses(client, "/jobs"), statuses(client, "/api/jobs/")))
+    job.mark_finished(result=[])
+    seen.append((statuses(client, "/jobs"), statuses(client, "/api/jobs/")))
+
+    assert seen == [(["queued"], ["queued"]), (["started"], ["started"]), (["finished"], ["finished"])]
+
+
+def test_with_redis_a_read_inside_the_changing_transaction_sees_the_change_and_copies_nothing(
+    db, redis_answers, client
+):
+    job = Job.objects.create(analysis="organisations", params={}, params_key="k")
+    JobListVersion.bump()
+    assert statuses(client, "/jobs") == ["queued"]
+
+    job.mark_started(data_version=1)  # not committed: the test runs inside one transaction
+
+    assert statuses(client, "/jobs") == ["started"]
+    assert redis_answers.get("version:analysis.joblistversion") is None
+
+
+def test_a_number_read_before_a_commit_never_replaces_the_committed_one(redis_answers):
+    redis_answers.set_greater("version:test", 5, COPY_SECONDS)
+    redis_answers.set_greater("version:test", 4, COPY_SECONDS)
+    assert redis_answers.get("version:test") == 5
+    redis_answers.set_greater("version:test", 6, COPY_SECONDS)
+    assert redis_answers.get("version:test") == 6
+
+
+def test_a_copy_of_a_version_expires_so_a_missed_change_cannot_last(redis_answers):
+    redis_answers.set_greater("version:test", 5, COPY_SECONDS)
+    client = redis_answers._cache.get_client()
+    assert 0 < client.pttl(redis_answers.make_key("version:test")) <= COPY_SECONDS * 1000
+
+
+def test_with_redis_down_the_job_lists_answer_from_the_database(db, settings, client):
+    api_cache(settings, "redis://127.0.0.1:9/0")
+    job = Job.objects.create(analysis="organisations", params={}, params_key="k")
+    JobListVersion.bump()
+    before = (statuses(client, "/jobs"), statuses(client, "/api/jobs/"))
+    job.mark_started(data_version=1)
+
+    assert before == (["queued"], ["queued"])
+    assert (statuses(client, "/jobs"), statuses(client, "/api/jobs/")) == (["started"], ["started"])
