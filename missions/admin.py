@@ -137,6 +137,12 @@ class LaunchAdmin(DataVersionAdminMixin, admin.ModelAdmin):
     readonly_fields = ["from_file", "file_launched_at", "ll2_id", "sources"]
     show_full_result_count = False  # the unfiltered count is a second full scan on large tables
 
+    def save_model(self, request: HttpRequest, obj: Launch, form: forms.ModelForm, change: bool) -> None:
+        """A launch added here is keyed by its time as a file's row is, so that an import of it finds it."""
+        if not change and obj.from_file and obj.file_launched_at is None:
+            obj.file_launched_at = obj.launched_at
+        super().save_model(request, obj, form, change)
+
     @admin.display(description="sources")
     def sources(self, launch: Launch) -> str:
         return ", ".join(launch.sources)

@@ -57,3 +57,30 @@ def test_import_runs_are_read_only(admin_client):
     assert response.status_code == 403
     run.refresh_from_db()
     assert run.source != "changed"
+
+
+def test_a_launch_added_here_is_found_by_the_next_import_of_it(admin_client, few_launches):
+    from missions.services import launches_import
+
+    launch = Launch.objects.order_by("launched_at").first()
+    fields = {
+        "organisation": launch.organisation_id,
+        "rocket": launch.rocket_id,
+        "pad": launch.pad_id,
+        "mission": launch.mission,
+        "launched_at_0": launch.launched_at.strftime("%Y-%m-%d"),
+        "launched_at_1": launch.launched_at.strftime("%H:%M:%S"),
+        "time_precision": launch.time_precision,
+        "price": "" if launch.price is None else str(launch.price),
+        "mission_status": launch.mission_status,
+    }
+    launch.delete()
+
+    response = admin_client.post(reverse("admin:missions_launch_add"), fields)
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    added = Launch.objects.get(mission=fields["mission"])
+    assert added.file_launched_at == added.launched_at
+    run = launches_import(source=str(few_launches))
+    assert (run.created, run.unchanged) == (0, 5)
+    assert Launch.objects.filter(mission=fields["mission"]).count() == 1
