@@ -173,7 +173,7 @@ def _dropped_before_start(*, queued: QueueJob) -> bool:
     out of the list for longer than that moment will not run unless it is queued again. Queueing it again is safe:
     a job runs at most once (``Job.mark_started``).
     """
-    if queued.get_status() != QueueJobStatus.QUEUED or queued.enqueued_at is None:
+    if queued.get_status(refresh=False) != QueueJobStatus.QUEUED or queued.enqueued_at is None:
         return False
     if timezone.now() - queued.enqueued_at < DROPPED_AFTER:
         return False
@@ -189,7 +189,7 @@ def _queue_problem(*, job: Job, queued: QueueJob | None, connection: Any) -> str
         if job.status == JobStatus.STARTED or timezone.now() - job.created_at > lost_after:
             return "The job queue lost this job (Redis was emptied or restarted); submit it again."
         return ""
-    status = queued.get_status()
+    status = queued.get_status(refresh=False)  # as fetched a moment ago: no second round trip
     if status in (QueueJobStatus.FAILED, QueueJobStatus.STOPPED, QueueJobStatus.CANCELED):
         result = queued.latest_result()
         reason = result.exc_string.strip().splitlines()[-1] if result and result.exc_string else status.value

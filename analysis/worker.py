@@ -87,7 +87,7 @@ class AnalysisWorker(SimpleWorker):
         if threading.current_thread() is not threading.main_thread() or pipeline is not None:
             super().heartbeat(timeout, pipeline)
             return
-        self._progress_at = time.monotonic()
+        self._progress()
         self._redis_patient(super().heartbeat, timeout)
 
     # RQ's work loop quits on a Redis error outside its dequeue; these steps wait for Redis to come back instead.
@@ -113,7 +113,7 @@ class AnalysisWorker(SimpleWorker):
         """Run one job here once the database answers; if Redis drops during its bookkeeping, wait for Redis instead
         of quitting."""
         database_wait(self._progress)
-        self._progress_at = time.monotonic()
+        self._progress()
         try:
             self._running = (job, self.prepare_execution(job))
             self.perform_job(job, queue, self._running[1])
@@ -124,7 +124,7 @@ class AnalysisWorker(SimpleWorker):
             self._redis_wait()
         finally:
             self._running = None
-            self._progress_at = time.monotonic()
+            self._progress()
 
     def _progress(self) -> None:
         """Record that the work loop is moving: waiting for a server is no hang, so the liveness check holds."""
@@ -134,7 +134,7 @@ class AnalysisWorker(SimpleWorker):
         """Block until Redis answers again, backing off up to ten seconds between tries."""
         pause = 0.5
         while True:
-            self._progress_at = time.monotonic()  # waiting for Redis is no hang: the liveness check holds
+            self._progress()
             try:
                 self.connection.ping()
                 self.executions.clear()

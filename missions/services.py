@@ -102,10 +102,12 @@ def launches_import(
                 raise _Rollback
             summary.created, summary.updated = writer.created, writer.updated
             summary.unchanged = summary.rows - len(duplicates) - rejected_rows - summary.created - summary.updated
-            # A launch a sync stored before its file was imported is one of the file's launches now.
-            summary.matched = ll2_launches_merge()
-            if (writer.changed_anything() or summary.matched) and not dry_run:
-                DataVersion.bump()
+            if writer.changed_anything():
+                # A launch a sync stored before its file was imported may be one of the file's launches now; an
+                # import that wrote nothing gives the matching rule nothing new to match.
+                summary.matched = ll2_launches_merge()
+                if not dry_run:
+                    DataVersion.bump()
             if dry_run:
                 raise _Rollback
     except _Rollback:

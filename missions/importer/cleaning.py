@@ -40,6 +40,9 @@ ROCKET_STATUSES = {
     "Retired": RocketStatus.RETIRED,
     "Inactive": RocketStatus.RETIRED,
 }
+# The same table as Arrow arrays, for a lookup of a whole column at once.
+ROCKET_STATUS_NAMES = pa.array(list(ROCKET_STATUSES))
+ROCKET_STATUS_VALUES = pa.array([status.value for status in ROCKET_STATUSES.values()])
 MISSION_STATUSES = set(MissionStatus.values)
 KAGGLE_DATE_PATTERN = r"^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) [A-Z][a-z]{2} \d{2}, \d{4}(?: \d{2}:\d{2} UTC)?$"
 MONTH_NAMES = pa.array(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"])
@@ -169,9 +172,8 @@ def _numbers(texts: pd.Series) -> pd.Series:
 
 def _rocket_statuses(texts: pd.Series) -> pd.Series:
     """The models' rocket status of each status the files write (missing where unknown), looked up in Arrow."""
-    names = pa.array(list(ROCKET_STATUSES))
-    values = pa.array([status.value for status in ROCKET_STATUSES.values()])
-    statuses = pc.take(values, pc.index_in(pa.array(texts, type=pa.string()), value_set=names))
+    written = pa.array(texts, type=pa.string())
+    statuses = pc.take(ROCKET_STATUS_VALUES, pc.index_in(written, value_set=ROCKET_STATUS_NAMES))
     return pd.Series(statuses, index=texts.index, dtype="str")
 
 
