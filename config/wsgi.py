@@ -6,4 +6,10 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 
-application = get_wsgi_application()
+django_application = get_wsgi_application()
+
+# Imported once the line above has set Django up: the front cache reads the settings and the models.
+from core.front_cache import FrontCache  # noqa: E402
+
+# Anonymous reads whose answer is stored and current are served in front of Django.
+application = FrontCache(django_application)

@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.front_cache import answer_reusable
 from core.models import VersionCounter
 from core.versions import version_and_cached
 
@@ -24,6 +25,7 @@ def answer_cached(
 
     The counter moves on with every change of what the answer reads, so a stored answer is never served stale.
     Authentication, permissions and throttles have already run: only the queries and serialization are skipped.
+    The whole answer may be served again in front of Django (core.front_cache) while the number stays the same.
     """
     seconds = settings.API_CACHE_SECONDS
     if not seconds or request.accepted_renderer.format != "json":
@@ -34,12 +36,14 @@ def answer_cached(
     # Stored with the number it was computed under: one key per address, replaced as the number moves on.
     version, stored = version_and_cached(counter=counter, key=key)
     if stored is not None and stored[0] == version:
+        answer_reusable(request=request, view=view, counter=counter, version=version)
         return HttpResponse(stored[1], content_type=request.accepted_media_type)
     response = answer()
     if isinstance(response, Response) and response.status_code == 200:
         # Rendered here, with what DRF would give it after the view, to be stored.
         response = view.finalize_response(request, response)
         caches["api"].set(key, (version, response.render().content), seconds)
+        answer_reusable(request=request, view=view, counter=counter, version=version)
     return response
 
 

@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 COPY_SECONDS = 1
 
 
-def _copy_key(counter: type["VersionCounter"]) -> str:
+def copy_key(counter: type["VersionCounter"]) -> str:
+    """The key of the counter's copy in the "api" cache."""
     return f"version:{counter._meta.label_lower}"
 
 
@@ -29,7 +30,7 @@ def version_and_cached(*, counter: type["VersionCounter"], key: str) -> tuple[in
     cache = caches["api"]
     if not isinstance(cache, TolerantRedisCache):
         return counter.current(), cache.get(key)
-    copy = _copy_key(counter)
+    copy = copy_key(counter)
     found = cache.get_many([copy, key])
     number = found.get(copy)
     if number is None:
@@ -46,7 +47,7 @@ def version_changed(*, counter: type["VersionCounter"]) -> None:
     cache = caches["api"]
     if not isinstance(cache, TolerantRedisCache):
         return
-    copy = _copy_key(counter)
+    copy = copy_key(counter)
     # At once, so that reads inside the changing transaction ask the database, which shows them the change...
     cache.delete(copy)
     # ...and after the commit, over any older number that a read which began before the commit copies late. The

@@ -30,6 +30,7 @@ from analysis.api.views import JobSubmitThrottle, job_submit, job_submitted
 from analysis.models import JobListVersion
 from core.caching import answer_cached
 from core.errors import ErrorSerializer
+from core.front_cache import answer_reusable
 from core.pagination import positive_int
 from core.renderers import PlainTextRenderer, json_array
 from missions import selectors
@@ -102,6 +103,8 @@ class HelpView(APIView):
     @extend_schema(summary="Every route as plain text", responses={(200, "text/plain"): OpenApiTypes.STR})
     def get(self, request: Request) -> HttpResponse:
         """Every route of this service, as plain text."""
+        # The routes are those of the running code: each process may answer again in front of Django.
+        answer_reusable(request=request, view=self, counter=None)
         return HttpResponse(help_text(), content_type="text/plain; charset=utf-8")
 
     @extend_schema(summary="Every route as plain text", request=None, responses={(200, "text/plain"): OpenApiTypes.STR})

@@ -1,0 +1,160 @@
+"""Whole answers to anonymous reads, served in front of Django while what they read is unchanged.
+
+A view that may be answered this way says so for each answer (``answer_reusable``): the version counter that moves
+on when what it read changes, and the throttles it applies. The WSGI layer (``FrontCache``) stores that answer, its
+status, headers and body, and serves the next identical anonymous GET in one round trip to Redis (the answer and
+the counters' current numbers together) and the view's throttles, without building a request, resolving the URL or
+running a middleware. Anything it cannot be sure of (a signed-in client, another number, Redis away, a throttle
+that refuses) goes to Django as before, whose answer to a refusal is the usual 429.
+"""
+
+import hashlib
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from functools import cache
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.core.cache import caches
+from django.http import HttpRequest
+from django.http.cookie import parse_cookie
+from django.http.request import HttpHeaders
+from django.utils.module_loading import import_string
+
+from core.cache_backends import TolerantRedisCache
+from core.versions import copy_key
+
+if TYPE_CHECKING:
+    from core.models import VersionCounter
+
+# Where a view's answer notes that it may be reused, in the request's WSGI environment (Django's request.META).
+REUSABLE = "core.front_cache.reusable"
+# Where the WSGI layer notes the key of a request it may answer, for the answer to be stored under.
+KEY = "core.front_cache.key"
+# Answers that depend on no data (counter None) are kept by each process, at most this many.
+CONSTANT_ANSWERS = 256
+# What the WSGI layer stores: text that a client reads as data, never a page that shows who is signed in.
+STORED_TYPES = ("application/json", "text/plain")
+# Everything of a request that its answer may depend on, besides being anonymous: the address as the client and
+# the proxies saw it (scheme, host, path, query) and the media type it asks for.
+KEY_FIELDS = (
+    "wsgi.url_scheme",
+    "HTTP_X_FORWARDED_PROTO",
+    "HTTP_X_FORWARDED_HOST",
+    "HTTP_HOST",
+    "SERVER_NAME",
+    "SERVER_PORT",
+    "SCRIPT_NAME",
+    "PATH_INFO",
+    "QUERY_STRING",
+    "HTTP_ACCEPT",
+)
+
+
+def answer_reusable(
+    *, request: HttpRequest, view: Any, counter: type["VersionCounter"] | None, version: int | None = None
+) -> None:
+    """Let the WSGI layer serve this answer again while ``counter`` stays at ``version``; for good if no counter."""
+    throttles = tuple(f"{type(throttle).__module__}.{type(throttle).__qualname__}" for throttle in view.get_throttles())
+    request.META[REUSABLE] = (None if counter is None else copy_key(counter), version, throttles)
+
+
+class FrontCache:
+    """WSGI middleware: the stored answer to an anonymous GET, if its version is current and its throttles allow."""
+
+    def __init__(self, application: Callable) -> None:
+        self.application = application
+        self.constant: OrderedDict[str, tuple] = OrderedDict()
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
+        key = _request_key(environ)
+        if key is None:
+            return self.application(environ, start_response)
+        answer = self._stored(key)
+        if answer is not None and _throttles_allow(answer[2], environ):
+            status, headers, body = answer[3:]
+            start_response(status, list(headers))
+            return [body]
+        environ[KEY] = key
+        captured: list[tuple[str, list]] = []
+
+        def start_and_capture(status: str, headers: list, exc_info: Any = None) -> Callable:
+            captured.append((status, headers))
+            return start_response(status, headers, exc_info) if exc_info else start_response(status, headers)
+
+        response = self.application(environ, start_and_capture)
+        if captured:
+            self._store(key, environ, *captured[-1], response)
+        return response
+
+    def _stored(self, key: str) -> tuple | None:
+        """The answer stored under ``key`` if the number it was made under is still current; else None."""
+        answer = self.constant.get(key)
+        if answer is not None:
+            return answer
+        cache = _shared_cache()
+        if cache is None:
+            return None
+        found = cache.get_many([key, *_counter_keys()])
+        answer = found.get(key)
+        if answer is None or found.get(answer[0]) != answer[1]:
+            return None
+        return answer
+
+    def _store(self, key: str, environ: dict[str, Any], status: str, headers: list, response: Any) -> None:
+        """Keep an answer that its view marked reusable, if it is a plain 200 of data that sets no cookie."""
+        reusable = environ.get(REUSABLE)
+        body = getattr(response, "content", None)
+        if reusable is None or body is None or not status.startswith("200 "):
+            return
+        names = {name.lower(): value for name, value in headers}
+        if "set-cookie" in names or not names.get("content-type", "").startswith(STORED_TYPES):
+            return
+        counter_key, version, throttles = reusable
+        answer = (counter_key, version, throttles, status, tuple(headers), body)
+        if counter_key is None:
+            self.constant[key] = answer
+            while len(self.constant) > CONSTANT_ANSWERS:
+                self.constant.popitem(last=False)
+        elif (cache := _shared_cache()) is not None:
+            cache.set(key, answer, settings.API_CACHE_SECONDS)
+
+
+def _request_key(environ: dict[str, Any]) -> str | None:
+    """The key of an anonymous GET's answer; None for any request that the WSGI layer leaves to Django."""
+    if environ.get("REQUEST_METHOD") != "GET" or "HTTP_AUTHORIZATION" in environ or not settings.API_CACHE_SECONDS:
+        return None
+    cookies = environ.get("HTTP_COOKIE")
+    if cookies and settings.SESSION_COOKIE_NAME in parse_cookie(cookies):
+        return None
+    fields = "\n".join(str(environ.get(field, "")) for field in KEY_FIELDS)
+    # Hashed: an address can be longer than a cache key may be (and carry characters keys may not).
+    return f"front:{hashlib.sha256(fields.encode('utf-8', 'surrogatepass')).hexdigest()}"
+
+
+def _shared_cache() -> TolerantRedisCache | None:
+    """The answer cache when every process shares it (Redis): only there is a counter's copy current for all."""
+    cache = caches["api"]
+    return cache if isinstance(cache, TolerantRedisCache) else None
+
+
+@cache
+def _counter_keys() -> tuple[str, ...]:
+    """The keys of every version counter's copy, read with each stored answer in the same round trip."""
+    from core.models import VersionCounter
+
+    return tuple(copy_key(model) for model in apps.get_models() if issubclass(model, VersionCounter))
+
+
+def _throttles_allow(throttles: tuple[str, ...], environ: dict[str, Any]) -> bool:
+    """Whether the view's throttles allow this anonymous request, counted as the view would count it."""
+    request = SimpleNamespace(META=environ, headers=HttpHeaders(environ), user=AnonymousUser())
+    return all(_throttle_class(path)().allow_request(request, None) for path in throttles)
+
+
+@cache
+def _throttle_class(path: str) -> type:
+    return import_string(path)
