@@ -2,18 +2,20 @@
 
 A view that may be answered this way says so for each answer (``answer_reusable``): the version counter that moves
 on when what it read changes, and the throttles it applies. The WSGI layer (``FrontCache``) stores that answer, its
-status, headers and body, and serves the next identical anonymous GET in one round trip to Redis (the answer and
-the counters' current numbers together) and the view's throttles, without building a request, resolving the URL or
-running a middleware. Anything it cannot be sure of (a signed-in client, another number, Redis away, a throttle
-that refuses) goes to Django as before, whose answer to a refusal is the usual 429.
+status, headers and body, in Redis for every process and in its own, and serves the next identical anonymous GET
+after one round trip to Redis (the counter's current number, with the answer too if the process does not hold it)
+and the view's throttles, without building a request, resolving the URL or running a middleware. Anything it
+cannot be sure of (a signed-in client, another number, Redis away, a throttle that refuses) goes to Django as
+before, whose answer to a refusal is the usual 429.
 """
 
 import hashlib
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from functools import cache
 from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.apps import apps
 from django.conf import settings
@@ -32,10 +34,9 @@ if TYPE_CHECKING:
 
 # Where a view's answer notes that it may be reused, in the request's WSGI environment (Django's request.META).
 REUSABLE = "core.front_cache.reusable"
-# Where the WSGI layer notes the key of a request it may answer, for the answer to be stored under.
-KEY = "core.front_cache.key"
-# Answers that depend on no data (counter None) are kept by each process, at most this many.
-CONSTANT_ANSWERS = 256
+# Each process keeps the answers it stored or read last, this many bytes of them at most, so that a repeated read
+# asks Redis for a few bytes (the counter's number), not for the whole answer again.
+KEPT_BYTES = 32 << 20
 # What the WSGI layer stores: text that a client reads as data, never a page that shows who is signed in.
 STORED_TYPES = ("application/json", "text/plain")
 # Everything of a request that its answer may depend on, besides being anonymous: the address as the client and
@@ -62,23 +63,35 @@ def answer_reusable(
     request.META[REUSABLE] = (None if counter is None else copy_key(counter), version, throttles)
 
 
+class Answer(NamedTuple):
+    """A stored answer: the counter copy it depends on (None: none) at its version, its throttles, and itself."""
+
+    counter: str | None
+    version: int | None
+    throttles: tuple[str, ...]
+    status: str
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+
+
 class FrontCache:
     """WSGI middleware: the stored answer to an anonymous GET, if its version is current and its throttles allow."""
 
     def __init__(self, application: Callable) -> None:
         self.application = application
-        self.constant: OrderedDict[str, tuple] = OrderedDict()
+        # The answers this process served last, by key: the oldest goes first past KEPT_BYTES.
+        self.kept: OrderedDict[str, Answer] = OrderedDict()
+        self.kept_bytes = 0
+        self.lock = threading.Lock()  # a process serves from several threads
 
     def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
         key = _request_key(environ)
         if key is None:
             return self.application(environ, start_response)
-        answer = self._stored(key)
-        if answer is not None and _throttles_allow(answer[2], environ):
-            status, headers, body = answer[3:]
-            start_response(status, list(headers))
-            return [body]
-        environ[KEY] = key
+        answer = self._current(key)
+        if answer is not None and _throttles_allow(answer.throttles, environ):
+            start_response(answer.status, list(answer.headers))
+            return [answer.body]
         captured: list[tuple[str, list]] = []
 
         def start_and_capture(status: str, headers: list, exc_info: Any = None) -> Callable:
@@ -90,18 +103,23 @@ class FrontCache:
             self._store(key, environ, *captured[-1], response)
         return response
 
-    def _stored(self, key: str) -> tuple | None:
+    def _current(self, key: str) -> Answer | None:
         """The answer stored under ``key`` if the number it was made under is still current; else None."""
-        answer = self.constant.get(key)
-        if answer is not None:
+        answer = self.kept.get(key)
+        if answer is not None and answer.counter is None:
             return answer
         cache = _shared_cache()
         if cache is None:
             return None
+        if answer is not None:
+            # Kept here: only the counter's number is asked for, a few bytes rather than the whole answer.
+            return answer if cache.number(answer.counter) == answer.version else None
         found = cache.get_many([key, *_counter_keys()])
         answer = found.get(key)
-        if answer is None or found.get(answer[0]) != answer[1]:
+        # Anything else under the key (stored by another release of the code, say) is not an answer to serve.
+        if not isinstance(answer, Answer) or found.get(answer.counter) != answer.version:
             return None
+        self._keep(key, answer)
         return answer
 
     def _store(self, key: str, environ: dict[str, Any], status: str, headers: list, response: Any) -> None:
@@ -113,14 +131,24 @@ class FrontCache:
         names = {name.lower(): value for name, value in headers}
         if "set-cookie" in names or not names.get("content-type", "").startswith(STORED_TYPES):
             return
-        counter_key, version, throttles = reusable
-        answer = (counter_key, version, throttles, status, tuple(headers), body)
-        if counter_key is None:
-            self.constant[key] = answer
-            while len(self.constant) > CONSTANT_ANSWERS:
-                self.constant.popitem(last=False)
-        elif (cache := _shared_cache()) is not None:
+        answer = Answer(*reusable, status=status, headers=tuple(headers), body=body)
+        if answer.counter is not None:
+            cache = _shared_cache()
+            if cache is None:
+                return
             cache.set(key, answer, settings.API_CACHE_SECONDS)
+        self._keep(key, answer)
+
+    def _keep(self, key: str, answer: Answer) -> None:
+        """Keep an answer in this process, letting the oldest go past KEPT_BYTES."""
+        with self.lock:
+            replaced = self.kept.pop(key, None)
+            self.kept_bytes -= len(replaced.body) if replaced else 0
+            self.kept[key] = answer
+            self.kept_bytes += len(answer.body)
+            while self.kept_bytes > KEPT_BYTES:
+                _, dropped = self.kept.popitem(last=False)
+                self.kept_bytes -= len(dropped.body)
 
 
 def _request_key(environ: dict[str, Any]) -> str | None:
@@ -151,8 +179,11 @@ def _counter_keys() -> tuple[str, ...]:
 
 def _throttles_allow(throttles: tuple[str, ...], environ: dict[str, Any]) -> bool:
     """Whether the view's throttles allow this anonymous request, counted as the view would count it."""
+    limits = [throttle for throttle in (_throttle_class(path)() for path in throttles) if throttle.rate is not None]
+    if not limits:
+        return True
     request = SimpleNamespace(META=environ, headers=HttpHeaders(environ), user=AnonymousUser())
-    return all(_throttle_class(path)().allow_request(request, None) for path in throttles)
+    return all(throttle.allow_request(request, None) for throttle in limits)
 
 
 @cache
