@@ -2,9 +2,10 @@
 on the real data, against a bare WSGI app under the same configuration in the same run.
 
 For each job count (1,000 then 100,000 finished jobs in the database), wrk -t2 -c16 on /help, /jobs, /api/jobs/ and
-/api/launches/, printing req/s, p50, p99, non-2xx and the ratio to the bare app's req/s.
+/api/launches/, printing req/s, p50, p99, non-2xx and the ratio to the bare app's req/s, measured just before and
+just after those figures; then the medians of the runs.
 
-    python bench/web.py [--duration 10] [--jobs 1000,100000] [--port 8150]
+    python bench/web.py [--duration 10] [--jobs 1000,100000] [--runs 3] [--port 8150]
 
 Needs PostgreSQL (BENCH_PG, default postgres://postgres@127.0.0.1:5432), Redis (BENCH_REDIS, default
 redis://127.0.0.1:6379/0) and wrk. Throttling is off: wrk is one client asking as fast as it can.
@@ -12,6 +13,7 @@ redis://127.0.0.1:6379/0) and wrk. Throttling is off: wrk is one client asking a
 
 import argparse
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -86,6 +88,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--duration", type=int, default=10, help="seconds per URL (default 10)")
     parser.add_argument("--jobs", default="1000,100000", help="job counts, comma-separated")
+    parser.add_argument("--runs", type=int, default=3, help="runs; medians are printed at the end (default 3)")
     parser.add_argument("--port", type=int, default=8150)
     parser.add_argument("--database", default="sma_bench_web")
     args = parser.parse_args()
@@ -103,18 +106,40 @@ def main() -> None:
         "API_THROTTLE_USER": "none",
     }
     database_load(url, REAL_FILE, REAL_LAUNCHES, env)
-    bare = measure(env, args.port, ["/help"], args.duration, app="bench.bare_wsgi:application")["/help"]["rps"]
     print(f"gunicorn {CONFIG.relative_to(ROOT)}, production settings, wrk -t2 -c16 -d{args.duration}s")
-    print(f"bare WSGI app: {bare:.1f} req/s")
-    print(f"{'jobs':>7} {'URL':<16} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} {'of bare':>8}")
-    for count in (int(value) for value in args.jobs.split(",")):
-        jobs_fill(url, count)
-        for path, result in measure(env, args.port, PATHS, args.duration).items():
-            print(
-                f"{count:>7} {path:<16} {result['rps']:>8.1f} {result['p50']:>8.2f} {result['p99']:>8.2f}"
-                f" {result['errors']:>8} {result['rps'] / bare:>8.2f}",
-                flush=True,
-            )
+    counts = [int(value) for value in args.jobs.split(",")]
+    # (job count, path) -> req/s and ratio to the bare app, one of each per run
+    figures: dict[tuple[int, str], list[tuple[float, float]]] = {}
+    for run in range(1, args.runs + 1):
+        print(f"run {run} of {args.runs}")
+        # The bare app before and after each block of figures, as this machine's speed drifts from minute to
+        # minute: each ratio is to the mean of the two.
+        bare = bare_rps(env, args.port, args.duration)
+        for count in counts:
+            jobs_fill(url, count)
+            results = measure(env, args.port, PATHS, args.duration)
+            after = bare_rps(env, args.port, args.duration)
+            ceiling = (bare + after) / 2
+            print(f"bare WSGI app: {bare:.1f} req/s before, {after:.1f} after: {ceiling:.1f} req/s")
+            print(f"{'jobs':>7} {'URL':<16} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} {'of bare':>8}")
+            for path, result in results.items():
+                figures.setdefault((count, path), []).append((result["rps"], result["rps"] / ceiling))
+                print(
+                    f"{count:>7} {path:<16} {result['rps']:>8.1f} {result['p50']:>8.2f} {result['p99']:>8.2f}"
+                    f" {result['errors']:>8} {result['rps'] / ceiling:>8.2f}",
+                    flush=True,
+                )
+            bare = after
+    print(f"medians of {args.runs} runs")
+    print(f"{'jobs':>7} {'URL':<16} {'req/s':>8} {'of bare':>8}")
+    for (count, path), runs in figures.items():
+        rps, ratio = (statistics.median(values) for values in zip(*runs, strict=True))
+        print(f"{count:>7} {path:<16} {rps:>8.1f} {ratio:>8.2f}")
+
+
+def bare_rps(env: dict[str, str], port: int, duration: int) -> float:
+    """Requests/s of the bare WSGI app under the same server configuration."""
+    return measure(env, port, ["/help"], duration, app="bench.bare_wsgi:application")["/help"]["rps"]
 
 
 if __name__ == "__main__":
