@@ -29,8 +29,9 @@ class RocketStatuses:
         # The rows by rocket, launch time and file line: each rocket's last row is its newest, the later one on ties.
         order = np.lexsort((frame["line"].to_numpy(), micros, codes))
         last = order[np.append(codes[order][1:] != codes[order][:-1], True)]
-        statuses = frame["rocket_status"].to_numpy()
-        for rocket, launched, status in zip(rockets.take(codes[last]), micros[last], statuses[last], strict=True):
+        # Only the last rows' statuses leave Arrow as Python strings.
+        statuses = frame["rocket_status"].take(last).to_numpy()
+        for rocket, launched, status in zip(rockets.take(codes[last]), micros[last], statuses, strict=True):
             current = self.newest.get(rocket)
             if current is None or launched >= current[0]:
                 self.newest[rocket] = (launched, status)
