@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 REUSABLE = "core.front_cache.reusable"
 # Each process keeps the answers it stored or read last, this many bytes of them at most, so that a repeated read
 # asks Redis for a few bytes (the counter's number), not for the whole answer again.
-KEPT_BYTES = 32 << 20
+KEPT_BYTES = 16 << 20
 # What the WSGI layer stores: text that a client reads as data, never a page that shows who is signed in.
 STORED_TYPES = ("application/json", "text/plain")
 # Everything of a request that its answer may depend on, besides being anonymous: the address as the client and

@@ -147,3 +147,16 @@ def test_with_redis_down_every_read_is_answered_by_django(transactional_db, sett
 
     assert statuses == [200, 200]
     assert server.django_calls == 2
+
+
+def test_another_process_serves_the_answer_that_one_stored(server):
+    first = get(server, "/jobs")
+    other = Server()
+    try:
+        again = get(other, "/jobs")
+    finally:
+        other.close()
+
+    assert again == first
+    # Only the first server's request reached Django: the other server's came from Redis.
+    assert (server.django_calls, other.django_calls) == (1, 0)
