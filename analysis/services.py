@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-import django_rq
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -26,6 +25,7 @@ from rq.job import Job as QueueJob
 from rq.job import JobStatus as QueueJobStatus
 from rq.worker import Worker
 
+from core.queues import queue_connection, queue_get
 from missions.selectors import data_version
 
 from .artefacts import Artefacts
@@ -80,7 +80,7 @@ def job_enqueue(*, job: Job) -> None:
     """Hand a saved job to the workers; if Redis refuses it, fail the job instead of leaving it queued."""
     try:
         # This runs on commit already, so the queue must not defer the enqueue to a commit once more.
-        django_rq.get_queue(settings.ANALYSIS_QUEUE, commit_mode="auto").enqueue(
+        queue_get(settings.ANALYSIS_QUEUE, commit_mode="auto").enqueue(
             "analysis.jobs.job_perform",
             str(job.pk),
             job_id=str(job.pk),
@@ -140,7 +140,7 @@ def job_reconcile(*, job: Job) -> Job:
     before starting it; returns the job as it now is."""
     if job.is_done:
         return job
-    connection = django_rq.get_connection(settings.ANALYSIS_QUEUE)
+    connection = queue_connection(settings.ANALYSIS_QUEUE)
     try:
         try:
             queued: QueueJob | None = QueueJob.fetch(str(job.pk), connection=connection)
@@ -177,7 +177,7 @@ def _dropped_before_start(*, queued: QueueJob) -> bool:
         return False
     if timezone.now() - queued.enqueued_at < DROPPED_AFTER:
         return False
-    queue = django_rq.get_queue(queued.origin or settings.ANALYSIS_QUEUE)
+    queue = queue_get(queued.origin or settings.ANALYSIS_QUEUE)
     return queue.get_job_position(queued.id) is None
 
 

@@ -4,10 +4,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
-import django_rq
 import pandas as pd
 from django.conf import settings
 from django.db import connection, transaction
+
+from core.queues import queue_get
 
 from .geocoding import sites_geocode
 from .importer.formats import LaunchFileError, RowError, open_launch_file
@@ -177,7 +178,7 @@ def launches_sync(
 def launches_sync_enqueue() -> str:
     """Start a Launch Library 2 sync as a background job on the default queue; return the job's id."""
     # The job stops itself at its deadline, a little before RQ would kill it, so it ends with its record written.
-    queue = django_rq.get_queue("default", commit_mode="auto")
+    queue = queue_get("default", commit_mode="auto")
     job = queue.enqueue("missions.jobs.launches_sync_job", SYNC_JOB_SECONDS - 300, job_timeout=SYNC_JOB_SECONDS)
     return job.id
 
