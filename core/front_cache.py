@@ -188,4 +188,5 @@ def _throttles_allow(throttles: tuple[str, ...], environ: dict[str, Any]) -> boo
 
 @cache
 def _throttle_class(path: str) -> type:
+    """A throttle class by its dotted path, imported once."""
     return import_string(path)

@@ -27,4 +27,5 @@ def queue_connection(name: str) -> Redis:
 
 @cache
 def _client(url: str) -> Redis:
+    """One client per URL, as django-rq would build it: a test or a setting may point the queues elsewhere."""
     return Redis.from_url(url)
