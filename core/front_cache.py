@@ -10,7 +10,9 @@ before, whose answer to a refusal is the usual 429.
 """
 
 import hashlib
+import logging
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from functools import cache
@@ -32,6 +34,10 @@ from core.versions import copy_key
 if TYPE_CHECKING:
     from core.models import VersionCounter
 
+logger = logging.getLogger(__name__)
+
+# Part of every key: answers stored by a release that shaped them otherwise are never read.
+KEY_FORMAT = "front:1"
 # Where a view's answer notes that it may be reused, in the request's WSGI environment (Django's request.META).
 REUSABLE = "core.front_cache.reusable"
 # Each process keeps the answers it stored or read last, this many bytes of them at most, so that a repeated read
@@ -58,7 +64,13 @@ KEY_FIELDS = (
 def answer_reusable(
     *, request: HttpRequest, view: Any, counter: type["VersionCounter"] | None, version: int | None = None
 ) -> None:
-    """Let the WSGI layer serve this answer again while ``counter`` stays at ``version``; for good if no counter."""
+    """Let the WSGI layer serve this answer again while ``counter`` stays at ``version``; for good if no counter.
+
+    Only an anonymous client's answer: the WSGI layer tells those by their lack of credentials, and an answer that
+    some other way of signing in let through must never be served to them.
+    """
+    if not request.user.is_anonymous or getattr(request, "auth", None) is not None:
+        return
     throttles = tuple(f"{type(throttle).__module__}.{type(throttle).__qualname__}" for throttle in view.get_throttles())
     request.META[REUSABLE] = (None if counter is None else copy_key(counter), version, throttles)
 
@@ -79,8 +91,8 @@ class FrontCache:
 
     def __init__(self, application: Callable) -> None:
         self.application = application
-        # The answers this process served last, by key: the oldest goes first past KEPT_BYTES.
-        self.kept: OrderedDict[str, Answer] = OrderedDict()
+        # The answers this process served last, by key, each until its expiry: the oldest goes first past KEPT_BYTES.
+        self.kept: OrderedDict[str, tuple[Answer, float]] = OrderedDict()
         self.kept_bytes = 0
         self.lock = threading.Lock()  # a process serves from several threads
 
@@ -88,8 +100,13 @@ class FrontCache:
         key = _request_key(environ)
         if key is None:
             return self.application(environ, start_response)
-        answer = self._current(key)
-        if answer is not None and _throttles_allow(answer.throttles, environ):
+        try:
+            answer = self._current(key)
+            served = answer is not None and _throttles_allow(answer.throttles, environ)
+        except Exception:  # whatever it is, Django answers instead: the front only ever saves work
+            logger.exception("front cache: reading the stored answer failed; Django answers")
+            served = False
+        if served:
             start_response(answer.status, list(answer.headers))
             return [answer.body]
         captured: list[tuple[str, list]] = []
@@ -100,12 +117,18 @@ class FrontCache:
 
         response = self.application(environ, start_and_capture)
         if captured:
-            self._store(key, environ, *captured[-1], response)
+            try:
+                self._store(key, environ, *captured[-1], response)
+            except Exception:  # the answer goes out all the same, closed by the server as ever
+                logger.exception("front cache: storing an answer failed")
         return response
 
     def _current(self, key: str) -> Answer | None:
         """The answer stored under ``key`` if the number it was made under is still current; else None."""
-        answer = self.kept.get(key)
+        kept = self.kept.get(key)
+        # Kept no longer than Redis keeps it: a change that moves no counter (a restored backup, say) is served for
+        # API_CACHE_SECONDS at most, as the answer cache serves it.
+        answer = kept[0] if kept is not None and kept[1] > time.monotonic() else None
         if answer is not None and answer.counter is None:
             return answer
         cache = _shared_cache()
@@ -140,14 +163,14 @@ class FrontCache:
         self._keep(key, answer)
 
     def _keep(self, key: str, answer: Answer) -> None:
-        """Keep an answer in this process, letting the oldest go past KEPT_BYTES."""
+        """Keep an answer in this process for API_CACHE_SECONDS, letting the oldest go past KEPT_BYTES."""
         with self.lock:
             replaced = self.kept.pop(key, None)
-            self.kept_bytes -= len(replaced.body) if replaced else 0
-            self.kept[key] = answer
+            self.kept_bytes -= len(replaced[0].body) if replaced else 0
+            self.kept[key] = (answer, time.monotonic() + settings.API_CACHE_SECONDS)
             self.kept_bytes += len(answer.body)
             while self.kept_bytes > KEPT_BYTES:
-                _, dropped = self.kept.popitem(last=False)
+                _, (dropped, _) = self.kept.popitem(last=False)
                 self.kept_bytes -= len(dropped.body)
 
 
@@ -160,7 +183,7 @@ def _request_key(environ: dict[str, Any]) -> str | None:
         return None
     fields = "\n".join(str(environ.get(field, "")) for field in KEY_FIELDS)
     # Hashed: an address can be longer than a cache key may be (and carry characters keys may not).
-    return f"front:{hashlib.sha256(fields.encode('utf-8', 'surrogatepass')).hexdigest()}"
+    return f"{KEY_FORMAT}:{hashlib.sha256(fields.encode('utf-8', 'surrogatepass')).hexdigest()}"
 
 
 def _shared_cache() -> TolerantRedisCache | None:
@@ -183,7 +206,8 @@ def _throttles_allow(throttles: tuple[str, ...], environ: dict[str, Any]) -> boo
     if not limits:
         return True
     request = SimpleNamespace(META=environ, headers=HttpHeaders(environ), user=AnonymousUser())
-    return all(throttle.allow_request(request, None) for throttle in limits)
+    # Each counts the request, as DRF has every throttle count it, even past one that refuses.
+    return all([throttle.allow_request(request, None) for throttle in limits])
 
 
 @cache

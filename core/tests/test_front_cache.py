@@ -1,14 +1,19 @@
 """Whole answers served in front of Django: only to anonymous reads, never stale, never past a throttle."""
 
 import secrets
+import time
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.core.cache import caches
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_started
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
+from rest_framework.authtoken.models import Token
 
 from analysis.models import Job, JobListVersion
 from config.settings.base import shared_caches
+from core import front_cache
 from core.front_cache import FrontCache
 from core.tests.test_limits import rates
 from core.tests.test_versions import api_cache
@@ -79,19 +84,28 @@ def test_a_new_job_is_in_the_next_answer(server):
     assert server.django_calls == 2
 
 
-@pytest.mark.parametrize(
-    "headers",
-    [
-        {"HTTP_AUTHORIZATION": "Token 0123456789abcdef"},
-        {"HTTP_COOKIE": "sessionid=abc"},
-        {"HTTP_ACCEPT": "text/html"},
-    ],
-    ids=["token", "session", "browsable-api"],
-)
-def test_signed_in_clients_and_pages_always_reach_django(server, headers):
-    for _ in range(3):
-        get(server, "/api/launches/?page_size=2", **headers)
+@pytest.fixture
+def credentials(db) -> dict[str, dict[str, str]]:
+    """The headers of a client signed in with a token, one signed in with a session, and a browser's."""
+    user = get_user_model().objects.create_user("reader", password="a long enough password")
+    browser = Client()
+    browser.force_login(user)
+    return {
+        "token": {"HTTP_AUTHORIZATION": f"Token {Token.objects.create(user=user).key}"},
+        "session": {"HTTP_COOKIE": f"sessionid={browser.cookies['sessionid'].value}"},
+        "browsable-api": {"HTTP_ACCEPT": "text/html"},
+    }
 
+
+@pytest.mark.parametrize("client_kind", ["token", "session", "browsable-api"])
+def test_signed_in_clients_and_pages_always_reach_django(server, credentials, client_kind):
+    path = "/api/launches/?page_size=2"
+    get(server, path)
+    assert get(server, path)[0] == 200 and server.django_calls == 1  # stored for anonymous clients
+
+    statuses = [get(server, path, **credentials[client_kind])[0] for _ in range(2)]
+
+    assert statuses == [200, 200]
     assert server.django_calls == 3
 
 
@@ -160,3 +174,26 @@ def test_another_process_serves_the_answer_that_one_stored(server):
     assert again == first
     # Only the first server's request reached Django: the other server's came from Redis.
     assert (server.django_calls, other.django_calls) == (1, 0)
+
+
+def test_an_answer_kept_by_a_process_expires_with_the_answer_cache(server, settings):
+    settings.API_CACHE_SECONDS = 1
+    first = [get(server, "/help") for _ in range(2)]
+    time.sleep(1.1)
+    again = get(server, "/help")
+
+    assert again == first[0] == first[1]
+    assert server.django_calls == 2
+
+
+def test_an_unreadable_stored_answer_is_answered_by_django(server):
+    environ = RequestFactory().get("/jobs").environ
+    cache = caches["api"]
+    # What another release may have stored under the key: bytes this one cannot unpickle.
+    key = cache.make_key(front_cache._request_key(environ))
+    cache._cache.get_client(key, write=True).set(key, b"\x80\x05not a pickle")
+
+    statuses = [get(server, "/jobs")[0] for _ in range(2)]
+
+    assert statuses == [200, 200]
+    assert server.django_calls == 1  # the first answer replaced what was stored
