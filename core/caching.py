@@ -36,14 +36,15 @@ def answer_cached(
     # Stored with the number it was computed under: one key per address, replaced as the number moves on.
     version, stored = version_and_cached(counter=counter, key=key)
     if stored is not None and stored[0] == version:
-        answer_reusable(request=request, view=view, counter=counter, version=version)
-        return HttpResponse(stored[1], content_type=request.accepted_media_type)
-    response = answer()
-    if isinstance(response, Response) and response.status_code == 200:
+        response = HttpResponse(stored[1], content_type=request.accepted_media_type)
+    else:
+        response = answer()
+        if not isinstance(response, Response) or response.status_code != 200:
+            return response
         # Rendered here, with what DRF would give it after the view, to be stored.
         response = view.finalize_response(request, response)
         caches["api"].set(key, (version, response.render().content), seconds)
-        answer_reusable(request=request, view=view, counter=counter, version=version)
+    answer_reusable(request=request, view=view, counter=counter, version=version)
     return response
 
 

@@ -41,8 +41,11 @@ KEY_FORMAT = "front:1"
 # Where a view's answer notes that it may be reused, in the request's WSGI environment (Django's request.META).
 REUSABLE = "core.front_cache.reusable"
 # Each process keeps the answers it stored or read last, this many bytes of them at most, so that a repeated read
-# asks Redis for a few bytes (the counter's number), not for the whole answer again.
+# asks Redis for a few bytes (the counter's number), not for the whole answer again. It also keeps which requests
+# Django last answered with what cannot be served again (pages, static files, probes), so that those ask Redis
+# nothing: this many entries in all at most.
 KEPT_BYTES = 16 << 20
+KEPT_ENTRIES = 10_000
 # What the WSGI layer stores: text that a client reads as data, never a page that shows who is signed in.
 STORED_TYPES = ("application/json", "text/plain")
 # Everything of a request that its answer may depend on, besides being anonymous: the address as the client and
@@ -91,8 +94,9 @@ class FrontCache:
 
     def __init__(self, application: Callable) -> None:
         self.application = application
-        # The answers this process served last, by key, each until its expiry: the oldest goes first past KEPT_BYTES.
-        self.kept: OrderedDict[str, tuple[Answer, float]] = OrderedDict()
+        # By key, each until its expiry, the answer this process served last (None: Django's, not to serve again);
+        # the oldest goes first past KEPT_BYTES or KEPT_ENTRIES.
+        self.kept: OrderedDict[str, tuple[Answer | None, float]] = OrderedDict()
         self.kept_bytes = 0
         self.lock = threading.Lock()  # a process serves from several threads
 
@@ -128,7 +132,10 @@ class FrontCache:
         kept = self.kept.get(key)
         # Kept no longer than Redis keeps it: a change that moves no counter (a restored backup, say) is served for
         # API_CACHE_SECONDS at most, as the answer cache serves it.
-        answer = kept[0] if kept is not None and kept[1] > time.monotonic() else None
+        current = kept is not None and kept[1] > time.monotonic()
+        answer = kept[0] if current else None
+        if current and answer is None:
+            return None  # Django's last answer to it could not be served again: Redis holds none either
         if answer is not None and answer.counter is None:
             return answer
         cache = _shared_cache()
@@ -149,10 +156,15 @@ class FrontCache:
         """Keep an answer that its view marked reusable, if it is a plain 200 of data that sets no cookie."""
         reusable = environ.get(REUSABLE)
         body = getattr(response, "content", None)
-        if reusable is None or body is None or not status.startswith("200 "):
-            return
         names = {name.lower(): value for name, value in headers}
-        if "set-cookie" in names or not names.get("content-type", "").startswith(STORED_TYPES):
+        if (
+            reusable is None
+            or body is None
+            or not status.startswith("200 ")
+            or "set-cookie" in names
+            or not names.get("content-type", "").startswith(STORED_TYPES)
+        ):
+            self._keep(key, None)
             return
         answer = Answer(*reusable, status=status, headers=tuple(headers), body=body)
         if answer.counter is not None:
@@ -162,16 +174,21 @@ class FrontCache:
             cache.set(key, answer, settings.API_CACHE_SECONDS)
         self._keep(key, answer)
 
-    def _keep(self, key: str, answer: Answer) -> None:
-        """Keep an answer in this process for API_CACHE_SECONDS, letting the oldest go past KEPT_BYTES."""
+    def _keep(self, key: str, answer: Answer | None) -> None:
+        """Keep an answer (None: not one to serve) for API_CACHE_SECONDS, the oldest going past the bounds."""
         with self.lock:
-            replaced = self.kept.pop(key, None)
-            self.kept_bytes -= len(replaced[0].body) if replaced else 0
+            replaced, _ = self.kept.pop(key, (None, 0.0))
+            self.kept_bytes -= _size(replaced)
             self.kept[key] = (answer, time.monotonic() + settings.API_CACHE_SECONDS)
-            self.kept_bytes += len(answer.body)
-            while self.kept_bytes > KEPT_BYTES:
+            self.kept_bytes += _size(answer)
+            while self.kept_bytes > KEPT_BYTES or len(self.kept) > KEPT_ENTRIES:
                 _, (dropped, _) = self.kept.popitem(last=False)
-                self.kept_bytes -= len(dropped.body)
+                self.kept_bytes -= _size(dropped)
+
+
+def _size(answer: Answer | None) -> int:
+    """The bytes of an answer's body that a process keeps."""
+    return len(answer.body) if answer is not None else 0
 
 
 def _request_key(environ: dict[str, Any]) -> str | None:

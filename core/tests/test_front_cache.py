@@ -14,6 +14,7 @@ from rest_framework.authtoken.models import Token
 from analysis.models import Job, JobListVersion
 from config.settings.base import shared_caches
 from core import front_cache
+from core.cache_backends import TolerantRedisCache
 from core.front_cache import FrontCache
 from core.tests.test_limits import rates
 from core.tests.test_versions import api_cache
@@ -197,3 +198,15 @@ def test_an_unreadable_stored_answer_is_answered_by_django(server):
 
     assert statuses == [200, 200]
     assert server.django_calls == 1  # the first answer replaced what was stored
+
+
+def test_a_request_django_answers_with_a_page_asks_redis_nothing_the_next_time(server, monkeypatch):
+    reads = []
+    get_many = TolerantRedisCache.get_many
+    monkeypatch.setattr(TolerantRedisCache, "get_many", lambda cache, keys: reads.append(keys) or get_many(cache, keys))
+
+    statuses = [get(server, "/api/launches/?page_size=2", HTTP_ACCEPT="text/html")[0] for _ in range(3)]
+
+    assert statuses == [200, 200, 200]
+    assert server.django_calls == 3
+    assert len([keys for keys in reads if keys[0].startswith(front_cache.KEY_FORMAT)]) == 1
