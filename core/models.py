@@ -21,13 +21,27 @@ class VersionCounter(models.Model):
     @classmethod
     def bump(cls) -> None:
         """Record a change, so that answers computed before it are not reused."""
-        counter = cls.objects.filter(pk=1)
-        if not counter.update(number=models.F("number") + 1, changed_at=timezone.now()):
+        number = cls._increment()
+        if number is None:
             # The first change: create the row, unless a concurrent first change just did, then count this one.
             _, created = cls.objects.get_or_create(pk=1, defaults={"number": 1})
-            if not created:
-                counter.update(number=models.F("number") + 1, changed_at=timezone.now())
-        version_changed(counter=cls)
+            number = 1 if created else cls._increment()
+        version_changed(counter=cls, number=number)
+
+    @classmethod
+    def _increment(cls) -> int | None:
+        """Add one to the number and return the new one (None while there is no row), in one statement."""
+        # UPDATE ... RETURNING, which the ORM cannot write: a job moves the counter twice on its way, and reading the
+        # new number back would be one more round trip each time.
+        connection = connections[cls.objects.db]
+        table = connection.ops.quote_name(cls._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET number = number + 1, changed_at = %s WHERE id = 1 RETURNING number",
+                [timezone.now()],
+            )
+            row = cursor.fetchone()
+        return row[0] if row else None
 
     @classmethod
     def current(cls) -> int:

@@ -28,30 +28,25 @@ def copy_key(counter: type["VersionCounter"]) -> str:
 def version_and_cached(*, counter: type["VersionCounter"], key: str) -> tuple[int, Any]:
     """The counter's current number, and what the "api" cache holds under ``key`` (None when nothing)."""
     cache = caches["api"]
-    if not isinstance(cache, TolerantRedisCache):
+    # Inside a transaction the database is asked: the transaction may hold a change of its own, which no copy shows.
+    if not isinstance(cache, TolerantRedisCache) or connections[counter.objects.db].in_atomic_block:
         return counter.current(), cache.get(key)
     copy = copy_key(counter)
     found = cache.get_many([copy, key])
     number = found.get(copy)
     if number is None:
         number = counter.current()
-        # Not from inside a transaction, which may see a change of its own that others cannot see yet; and never
-        # over a greater number, which a change committed since this read has copied.
-        if not connections[counter.objects.db].in_atomic_block:
-            cache.set_greater(copy, number, COPY_SECONDS)
+        # Never over a greater number, which a change committed since this read has copied.
+        cache.set_greater(copy, number, COPY_SECONDS)
     return number, found.get(key)
 
 
-def version_changed(*, counter: type["VersionCounter"]) -> None:
-    """Drop the copy of a counter that moves on, and copy its new number once the change is committed."""
+def version_changed(*, counter: type["VersionCounter"], number: int) -> None:
+    """Copy the new number of a counter that moved on, once the change is committed."""
     cache = caches["api"]
     if not isinstance(cache, TolerantRedisCache):
         return
     copy = copy_key(counter)
-    # At once, so that reads inside the changing transaction ask the database, which shows them the change...
-    cache.delete(copy)
-    # ...and after the commit, over any older number that a read which began before the commit copies late. The
-    # number is read here, where the transaction sees its own change: after the commit only Redis is asked.
-    number = counter.current()
-    # Robust: the change is committed whatever becomes of its copy, which at worst expires in COPY_SECONDS.
+    # After the commit, over any older number that a read which began before the commit copies late. Robust: the
+    # change is committed whatever becomes of its copy, which at worst expires in COPY_SECONDS.
     transaction.on_commit(lambda: cache.set_greater(copy, number, COPY_SECONDS), using=counter.objects.db, robust=True)
