@@ -80,12 +80,18 @@ def job_enqueue(*, job: Job) -> None:
     """Hand a saved job to the workers; if Redis refuses it, fail the job instead of leaving it queued."""
     try:
         # This runs on commit already, so the queue must not defer the enqueue to a commit once more.
-        queue_get(settings.ANALYSIS_QUEUE, commit_mode="auto").enqueue(
-            "analysis.jobs.job_perform",
-            str(job.pk),
-            job_id=str(job.pk),
-            on_failure=Callback("analysis.jobs.job_on_queue_failure"),
-        )
+        queue = queue_get(settings.ANALYSIS_QUEUE, commit_mode="auto")
+        # One pipeline: RQ would otherwise record the queue's name in a round trip of its own before the job's. The
+        # embedded queue runs the job as it is enqueued, so its record must be written first, outside a pipeline.
+        with queue.connection.pipeline() as pipeline:
+            queue.enqueue(
+                "analysis.jobs.job_perform",
+                str(job.pk),
+                job_id=str(job.pk),
+                on_failure=Callback("analysis.jobs.job_on_queue_failure"),
+                pipeline=pipeline if queue.is_async else None,
+            )
+            pipeline.execute()
     except RedisError as error:
         job.mark_failed(error=f"The job queue is unavailable: {error}")
         raise JobQueueUnavailable(f"The job queue is unavailable: {error}") from error
