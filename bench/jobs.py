@@ -1,4 +1,5 @@
-"""Analysis job benchmark: POST-to-finished on the real data with a real worker, beside a bare RQ job's
+"""Analysis job benchmark: POST-to-finished on the real data with a real worker, as a deployment runs them (production
+settings, docker/gunicorn.conf.py, the worker started as docker/entrypoint.sh starts it), beside a bare RQ job's
 enqueue-to-finished on a plain `rq worker` (and on the project's worker) in the same run; each aggregation on
 1,000,000 launches beside its hand-written SQL run with psql; and wrk on GET /api/jobs/ with 1,000 and 100,000 jobs.
 
@@ -28,8 +29,10 @@ from support import (
     REAL_LAUNCHES,
     ROOT,
     database_load,
-    gunicorn_start,
+    free_port,
     large_file,
+    production_env,
+    production_serve,
     wrk,
 )
 
@@ -271,7 +274,6 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20, help="POST-to-finished runs per analysis")
     parser.add_argument("--repeat", type=int, default=5, help="runs of each query on 1,000,000 launches")
     parser.add_argument("--wrk-seconds", type=int, default=10)
-    parser.add_argument("--web-workers", type=int, default=4)
     parser.add_argument("--skip-1m", action="store_true")
     parser.add_argument("--skip-wrk", action="store_true")
     args = parser.parse_args()
@@ -280,15 +282,9 @@ def main() -> None:
     if not database_url.startswith("postgres") or not os.environ.get("REDIS_URL"):
         sys.exit("Set DATABASE_URL (PostgreSQL) and REDIS_URL: the benchmark runs a real worker.")
     million_url = os.environ.get("BENCH_1M_DATABASE_URL", f"{database_url.rsplit('/', 1)[0]}/{LARGE_DATABASE}")
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.local",
-        "DEBUG": "false",
-        "API_THROTTLE_ANON": "none",
-        "API_THROTTLE_USER": "none",
-        "API_THROTTLE_JOB_SUBMIT": "none",
-        "LOG_LEVEL": "WARNING",
-    }
+    # What a deployment runs: production settings, docker/gunicorn.conf.py, the worker as docker/entrypoint.sh
+    # starts it, their logs at the default level written away as a container's are.
+    env = production_env(database_url, os.environ["REDIS_URL"])
     database_load(database_url, REAL_FILE, REAL_LAUNCHES, env)
     if not args.skip_1m:
         database_load(million_url, large_file(), LARGE_ROWS, env)
@@ -297,16 +293,21 @@ def main() -> None:
     from analysis.models import Job
 
     Job.objects.all().delete()
-    server, base = gunicorn_start(env, workers=args.web_workers, ready_path="/api/analyses/")
+    port = free_port()
+    server, base = production_serve(env, port), f"http://127.0.0.1:{port}"
     worker = subprocess.Popen(
-        [sys.executable, "manage.py", "rqworker", "analysis", "default", "--verbosity", "0"], cwd=ROOT, env=env
+        [sys.executable, "manage.py", "rqworker", "analysis", "default", "--worker-ttl", "60"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     rq_cli = [sys.executable, "-m", "rq.cli", "worker", "--url", os.environ["REDIS_URL"], "--quiet", BARE_QUEUE]
     bare_worker = subprocess.Popen(rq_cli, cwd=ROOT, env=env)
     try:
         bench_real_data(base, args.runs)
         if not args.skip_wrk:
-            print(f"\n== wrk GET /api/jobs/ ({args.web_workers} gunicorn workers, 2 threads, 16 connections) ==")
+            print("\n== wrk GET /api/jobs/ (docker/gunicorn.conf.py, 16 connections) ==")
             for total in (1_000, 100_000):
                 jobs_store(total)
                 result = wrk(base, "/api/jobs/", duration=args.wrk_seconds)

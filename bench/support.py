@@ -21,6 +21,7 @@ LARGE_ROWS = 1_000_000
 # The database of LARGE_FILE's launches that bench/import.py leaves behind and the other benchmarks read.
 LARGE_DATABASE = "sma_bench_1m"
 LARGE_DATABASE_URL = os.environ.get("BENCH_1M_DATABASE_URL", f"{SERVER}/{LARGE_DATABASE}")
+GUNICORN_CONFIG = ROOT / "docker" / "gunicorn.conf.py"
 WRK_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
@@ -86,19 +87,56 @@ def database_load(url: str, source: Path, expected: int, env: dict[str, str]) ->
     connection.close()
 
 
-def gunicorn_start(env: dict[str, str], *, workers: int, ready_path: str) -> tuple[subprocess.Popen, str]:
-    """gunicorn on BENCH_PORT, or else a free port; returns once ``ready_path`` answers."""
+def free_port() -> int:
+    """BENCH_PORT, or else a port that no one listens on."""
     with socket.socket() as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # a port of an earlier run may be in TIME_WAIT
         probe.bind(("127.0.0.1", int(os.environ.get("BENCH_PORT", "0"))))
-        port = probe.getsockname()[1]
+        return probe.getsockname()[1]
+
+
+def gunicorn_start(env: dict[str, str], *, workers: int, ready_path: str) -> tuple[subprocess.Popen, str]:
+    """gunicorn on BENCH_PORT, or else a free port; returns once ``ready_path`` answers."""
+    port = free_port()
     command = ["-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
     server = subprocess.Popen([sys.executable, *command, "--log-level", "warning"], cwd=ROOT, env=env)
-    address = f"http://127.0.0.1:{port}"
-    for _ in range(200):
+    return server, server_ready(server, f"http://127.0.0.1:{port}", ready_path)
+
+
+def production_env(database_url: str, redis_url: str) -> dict[str, str]:
+    """The environment of the production settings as a deployment gives it, on plain HTTP and without throttles
+    (a benchmark is one client asking as fast as it can)."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or "benchmark-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "false",
+        "API_THROTTLE_ANON": "none",
+        "API_THROTTLE_USER": "none",
+        "API_THROTTLE_JOB_SUBMIT": "none",
+    }
+
+
+def production_serve(env: dict[str, str], port: int, app: str | None = None) -> subprocess.Popen:
+    """gunicorn with the production configuration (docker/gunicorn.conf.py) on ``port``, its log written away as a
+    container's is; ``app`` in place of the project's when given. Returns once it answers."""
+    command = [sys.executable, "-m", "gunicorn", "--config", str(GUNICORN_CONFIG), *([app] if app else [])]
+    server = subprocess.Popen(
+        command, cwd=ROOT, env={**env, "PORT": str(port)}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    server_ready(server, f"http://127.0.0.1:{port}", "/help")
+    return server
+
+
+def server_ready(server: subprocess.Popen, address: str, path: str) -> str:
+    """Wait until ``path`` answers (30 s at most) and return the server's address; stop the server if it does not."""
+    for _ in range(300):
         try:
-            urllib.request.urlopen(address + ready_path, timeout=1).read()
-            return server, address
+            urllib.request.urlopen(address + path, timeout=1).read()
+            return address
         except OSError:
             time.sleep(0.1)
     server.terminate()

@@ -15,15 +15,21 @@ import argparse
 import os
 import statistics
 import subprocess
-import sys
-import time
-import urllib.request
 
 import psycopg2
-from support import REAL_FILE, REAL_LAUNCHES, ROOT, SERVER, database_load, wrk
+from support import (
+    GUNICORN_CONFIG,
+    REAL_FILE,
+    REAL_LAUNCHES,
+    ROOT,
+    SERVER,
+    database_load,
+    production_env,
+    production_serve,
+    wrk,
+)
 
 PATHS = ["/help", "/jobs", "/api/jobs/", "/api/launches/"]
-CONFIG = ROOT / "docker" / "gunicorn.conf.py"
 
 
 def jobs_fill(url: str, count: int) -> None:
@@ -55,25 +61,9 @@ def jobs_fill(url: str, count: int) -> None:
     connection.close()
 
 
-def serve(env: dict[str, str], port: int, app: str | None = None) -> subprocess.Popen:
-    """gunicorn with the production configuration on ``port`` (``app`` in place of the project's when given)."""
-    command = [sys.executable, "-m", "gunicorn", "--config", str(CONFIG), *([app] if app else [])]
-    server = subprocess.Popen(
-        command, cwd=ROOT, env={**env, "PORT": str(port)}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    for _ in range(300):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/help", timeout=1).read()
-            return server
-        except OSError:
-            time.sleep(0.1)
-    server.terminate()
-    raise RuntimeError("the web server did not start")
-
-
 def measure(env: dict[str, str], port: int, paths: list[str], duration: int, app: str | None = None) -> dict:
     """Requests/s and latencies of each path, on a freshly started and warmed server."""
-    server = serve(env, port, app)
+    server = production_serve(env, port, app)
     address = f"http://127.0.0.1:{port}"
     try:
         for path in paths:
@@ -94,19 +84,9 @@ def main() -> None:
     args = parser.parse_args()
 
     url = f"{SERVER}/{args.database}"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "SECRET_KEY": os.environ.get("SECRET_KEY") or "benchmark-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
-        "DATABASE_URL": url,
-        "REDIS_URL": os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/0"),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SECURE_SSL_REDIRECT": "false",
-        "API_THROTTLE_ANON": "none",
-        "API_THROTTLE_USER": "none",
-    }
+    env = production_env(url, os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/0"))
     database_load(url, REAL_FILE, REAL_LAUNCHES, env)
-    print(f"gunicorn {CONFIG.relative_to(ROOT)}, production settings, wrk -t2 -c16 -d{args.duration}s")
+    print(f"gunicorn {GUNICORN_CONFIG.relative_to(ROOT)}, production settings, wrk -t2 -c16 -d{args.duration}s")
     counts = [int(value) for value in args.jobs.split(",")]
     # (job count, path) -> req/s and ratio to the bare app, one of each per run
     figures: dict[tuple[int, str], list[tuple[float, float]]] = {}
