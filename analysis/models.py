@@ -5,7 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone
 
 from core.models import VersionCounter
@@ -74,11 +74,8 @@ class Job(models.Model):
 
         One conditional UPDATE: a job that ended stays ended, and a job starts at most once, whatever races.
         """
-        # One transaction for the job and the list's version: one commit (and one WAL flush) instead of two.
-        with transaction.atomic():
-            moved = Job.objects.filter(pk=self.pk, status__in=allowed).update(**values)
-            if moved:
-                JobListVersion.bump()
+        # The job and the list's version in one transaction: one commit (and one WAL flush) instead of two.
+        moved = JobListVersion.update_rows(Job.objects.filter(pk=self.pk, status__in=allowed), **values)
         if not moved:
             self.refresh_from_db()
             return False

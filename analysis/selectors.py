@@ -9,7 +9,7 @@ from django.db.models import Avg, Count, F, Max, Min, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear, Round
 
 from missions.models import Launch, MissionStatus, Organisation, Rocket, RocketStatus
-from missions.selectors import ALL_LAUNCHES, LaunchFilters, launches_filtered
+from missions.selectors import ALL_LAUNCHES, LaunchFilters, data_version_in_query, launches_filtered
 
 from .aggregates import Median
 from .models import Job, JobStatus
@@ -247,6 +247,11 @@ def jobs(*, status: str | None = None, analysis: str | None = None) -> QuerySet[
     if analysis:
         found = found.filter(analysis=analysis)
     return found
+
+
+def job_to_run(*, job_id: str) -> Job | None:
+    """The job with this id, if any, with the launch data's current version as ``data_version_now``, in one query."""
+    return Job.objects.filter(pk=job_id).annotate(data_version_now=data_version_in_query()).first()
 
 
 def job_find_reusable(*, analysis: str, params_key: str, data_version: int) -> Job | None:

@@ -31,7 +31,7 @@ from missions.selectors import data_version
 from .artefacts import Artefacts
 from .models import Job, JobListVersion, JobStatus
 from .registry import ANALYSES
-from .selectors import job_find_reusable
+from .selectors import job_find_reusable, job_to_run
 
 logger = logging.getLogger(__name__)
 
@@ -68,11 +68,12 @@ def job_create(*, analysis: str, params: dict[str, Any], refresh: bool = False) 
         finished = job_find_reusable(analysis=analysis, params_key=key, data_version=version)
         if finished is not None:
             return JobSubmission(job=finished, reused=True)
-    # The job and the list's version in one commit; the queue hears of the job once that commit is done.
+    # The job and the list's version in one commit; the queue hears of the job once that commit is done, before
+    # the copy of the list's version does, which can wait a round trip.
     with transaction.atomic():
         job = Job.objects.create(analysis=analysis, params=params, params_key=key, data_version=version)
-        JobListVersion.bump()
         transaction.on_commit(lambda: job_enqueue(job=job))
+        JobListVersion.bump()
     return JobSubmission(job=job, reused=False)
 
 
@@ -103,11 +104,11 @@ def job_run(*, job_id: str) -> None:
     A job runs at most once: one that another run started, or that ended (failed by reconciliation, say), is
     left as it is.
     """
-    job = Job.objects.filter(pk=job_id).first()
+    job = job_to_run(job_id=job_id)
     if job is None:
         logger.info("Job %s was deleted before it ran", job_id)
         return
-    if not job.mark_started(data_version=data_version()):
+    if not job.mark_started(data_version=job.data_version_now):
         logger.warning("Job %s is %s already; not running it again", job_id, job.status)
         return
     analysis = ANALYSES.get(job.analysis)

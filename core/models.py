@@ -1,6 +1,12 @@
 """Models every app may build on; this app has no tables of its own."""
 
-from django.db import connections, models
+from typing import Any
+
+from django.db import connections, models, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.db.models.sql import UpdateQuery
 from django.utils import timezone
 
 from core.versions import version_changed
@@ -21,27 +27,58 @@ class VersionCounter(models.Model):
     @classmethod
     def bump(cls) -> None:
         """Record a change, so that answers computed before it are not reused."""
-        number = cls._increment()
-        if number is None:
-            # The first change: create the row, unless a concurrent first change just did, then count this one.
-            _, created = cls.objects.get_or_create(pk=1, defaults={"number": 1})
-            number = 1 if created else cls._increment()
+        connection = connections[cls.objects.db]
+        with connection.cursor() as cursor:
+            cursor.execute(cls._increment_sql(connection, "VALUES (1, 1, %s)"), [timezone.now()])
+            (number,) = cursor.fetchone()
         version_changed(counter=cls, number=number)
 
     @classmethod
-    def _increment(cls) -> int | None:
-        """Add one to the number and return the new one (None while there is no row), in one statement."""
-        # UPDATE ... RETURNING, which the ORM cannot write: a job moves the counter twice on its way, and reading the
-        # new number back would be one more round trip each time.
-        connection = connections[cls.objects.db]
-        table = connection.ops.quote_name(cls._meta.db_table)
+    def update_rows(cls, rows: QuerySet, **values: Any) -> int:
+        """Update ``rows`` with ``values`` and, if any changed, record the change in the same transaction; returns
+        how many rows changed."""
+        connection = connections[rows.db]
+        if connection.vendor != "postgresql":
+            with transaction.atomic(using=rows.db):
+                changed = rows.update(**values)
+                if changed:
+                    cls.bump()
+            return changed
+        # On PostgreSQL the rows and the counter change in one statement: no BEGIN, no second statement, no COMMIT,
+        # three round trips fewer on each of a job's moves. The UPDATE is the ORM's own, as QuerySet.update builds it.
+        query = rows.query.chain(UpdateQuery)
+        query.add_update_values(values)
+        compiler = query.get_compiler(rows.db)
+        compiler.pre_sql_setup()
+        update_sql, update_params = compiler.as_sql()
+        increment = cls._increment_sql(connection, "SELECT 1, 1, %s WHERE EXISTS (SELECT FROM changed)")
         with connection.cursor() as cursor:
             cursor.execute(
-                f"UPDATE {table} SET number = number + 1, changed_at = %s WHERE id = 1 RETURNING number",
-                [timezone.now()],
+                f"WITH changed AS ({update_sql} RETURNING 1), bumped AS ({increment})"
+                " SELECT (SELECT COUNT(*) FROM changed), (SELECT number FROM bumped)",
+                [*update_params, timezone.now()],
             )
-            row = cursor.fetchone()
-        return row[0] if row else None
+            changed, number = cursor.fetchone()
+        if changed:
+            version_changed(counter=cls, number=number)
+        return changed
+
+    @classmethod
+    def _increment_sql(cls, connection: BaseDatabaseWrapper, source: str) -> str:
+        """One statement that adds one to the number, or makes the row with 1, from ``source``'s row (id, number,
+        changed_at), and returns the new number."""
+        # Upsert ... RETURNING, which the ORM cannot write: reading the new number back would be one more round trip
+        # on each change, and a job changes the job list three times on its way.
+        table = connection.ops.quote_name(cls._meta.db_table)
+        return (
+            f"INSERT INTO {table} (id, number, changed_at) {source} ON CONFLICT (id)"
+            f" DO UPDATE SET number = {table}.number + 1, changed_at = excluded.changed_at RETURNING number"
+        )
+
+    @classmethod
+    def current_in_query(cls) -> Coalesce:
+        """The current number as an expression, to read it in the round trip of another query."""
+        return Coalesce(Subquery(cls.objects.filter(pk=1).values("number")), 0)
 
     @classmethod
     def current(cls) -> int:

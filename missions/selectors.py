@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any, TypedDict
 
 from django.db.models import Count, F, FloatField, Max, Min, Prefetch, Q, QuerySet, Sum
-from django.db.models.functions import Cast, ExtractYear, NullIf
+from django.db.models.functions import Cast, Coalesce, ExtractYear, NullIf
 
 from .models import (
     DataVersion,
@@ -51,6 +51,11 @@ class YearCount(TypedDict):
 def data_version() -> int:
     """The current launch data version (see ``DataVersion``): answers and analyses are reused only within one."""
     return DataVersion.current()
+
+
+def data_version_in_query() -> Coalesce:
+    """The current launch data version as an expression: read with another query, not in a round trip of its own."""
+    return DataVersion.current_in_query()
 
 
 @dataclass(frozen=True)
