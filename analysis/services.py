@@ -68,12 +68,10 @@ def job_create(*, analysis: str, params: dict[str, Any], refresh: bool = False) 
         finished = job_find_reusable(analysis=analysis, params_key=key, data_version=version)
         if finished is not None:
             return JobSubmission(job=finished, reused=True)
-    # The job and the list's version in one commit; the queue hears of the job once that commit is done, before
-    # the copy of the list's version does, which can wait a round trip.
-    with transaction.atomic():
-        job = Job.objects.create(analysis=analysis, params=params, params_key=key, data_version=version)
-        transaction.on_commit(lambda: job_enqueue(job=job))
-        JobListVersion.bump()
+    # The job and the list's version in one commit; the queue hears of the job once that commit is done.
+    job = Job(analysis=analysis, params=params, params_key=key, data_version=version)
+    JobListVersion.create_row(job)
+    transaction.on_commit(lambda: job_enqueue(job=job))
     return JobSubmission(job=job, reused=False)
 
 

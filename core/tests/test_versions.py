@@ -137,3 +137,21 @@ def test_with_redis_a_change_copies_the_new_number_once_committed(transactional_
         assert redis_answers.get("version:analysis.joblistversion") == 1
 
     assert redis_answers.get("version:analysis.joblistversion") == 2
+
+
+def test_a_row_created_moves_the_counter_in_the_same_transaction(db):
+    job = Job(analysis="organisations", params={}, params_key="k")
+
+    with CaptureQueriesContext(connection) as queries:
+        JobListVersion.create_row(job)
+
+    stored = Job.objects.get()
+    assert (stored.pk, stored.created_at, stored.status, JobListVersion.current()) == (
+        job.pk,
+        job.created_at,
+        "queued",
+        1,
+    )
+    assert not job._state.adding
+    if connection.vendor == "postgresql":
+        assert len(queries) == 1  # the row and the counter in one statement
