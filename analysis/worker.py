@@ -34,7 +34,8 @@ def connections_refresh() -> None:
     for connection in connections.all(initialized_only=True):
         connection.close_if_unusable_or_obsolete()
         # A server restarted since the last job leaves a connection that only a query finds dead. The health check
-        # runs here, before the job is taken into work, and stands for the one that the job's first query would run.
+        # (CONN_HEALTH_CHECKS, on in every settings) runs here, before the job is taken into work, and stands for the
+        # one that the job's first query would run.
         connection.close_if_health_check_failed()
 
 

@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, models, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import QuerySet, Subquery
@@ -30,7 +31,7 @@ class VersionCounter(models.Model):
         """Record a change, so that answers computed before it are not reused."""
         connection = connections[cls.objects.db]
         with connection.cursor() as cursor:
-            cursor.execute(cls._increment_sql(connection, "VALUES (1, 1, %s)"), [timezone.now()])
+            cursor.execute(cls._increment_sql(connection, "VALUES (1, 1, %s)"), [_now(connection)])
             (number,) = cursor.fetchone()
         version_changed(counter=cls, number=number)
 
@@ -47,13 +48,18 @@ class VersionCounter(models.Model):
         # The UPDATE is the ORM's own, as QuerySet.update builds it.
         query = rows.query.chain(UpdateQuery)
         query.add_update_values(values)
-        compiler = query.get_compiler(rows.db)
-        compiler.pre_sql_setup()
-        return cls._change_with(rows.db, *compiler.as_sql())
+        try:
+            update_sql, update_params = query.get_compiler(rows.db).as_sql()
+        except EmptyResultSet:  # a filter that no row can match
+            return 0
+        return cls._change_with(rows.db, update_sql, update_params)
 
     @classmethod
     def create_row(cls, instance: models.Model) -> None:
-        """Insert ``instance``, whose primary key is set already, and record the change in the same transaction."""
+        """Insert ``instance``, whose primary key is set already, and record the change in the same transaction.
+
+        As ``save(force_insert=True)``, without its signals and without reading back values the database makes.
+        """
         using = type(instance).objects.db
         if connections[using].vendor != "postgresql":
             with transaction.atomic(using=using):
@@ -76,11 +82,12 @@ class VersionCounter(models.Model):
         # No BEGIN, no second statement and no COMMIT: three round trips fewer on each of a job's moves.
         connection = connections[using]
         increment = cls._increment_sql(connection, "SELECT 1, 1, %s WHERE EXISTS (SELECT FROM changed)")
-        with connection.cursor() as cursor:
+        # As QuerySet.update: a failed change spoils an enclosing transaction even if the caller goes on.
+        with transaction.mark_for_rollback_on_error(using), connection.cursor() as cursor:
             cursor.execute(
                 f"WITH changed AS ({change_sql} RETURNING 1), bumped AS ({increment})"
                 " SELECT (SELECT COUNT(*) FROM changed), (SELECT number FROM bumped)",
-                [*change_params, timezone.now()],
+                [*change_params, _now(connection)],
             )
             changed, number = cursor.fetchone()
         if changed:
@@ -114,3 +121,8 @@ class VersionCounter(models.Model):
             cursor.execute(f"SELECT number FROM {connection.ops.quote_name(cls._meta.db_table)} WHERE id = 1")
             row = cursor.fetchone()
         return row[0] if row else 0
+
+
+def _now(connection: BaseDatabaseWrapper) -> Any:
+    """The time now as the ORM would store it in a DateTimeField of this database."""
+    return connection.ops.adapt_datetimefield_value(timezone.now())

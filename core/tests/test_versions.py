@@ -116,6 +116,8 @@ def test_rows_changed_move_the_counter_once_and_rows_left_alone_do_not(db):
 
     unchanged = JobListVersion.update_rows(Job.objects.filter(pk=first.pk, status="queued"), status="failed")
     assert (unchanged, JobListVersion.current()) == (0, before + 1)
+    assert JobListVersion.update_rows(Job.objects.filter(pk__in=[]), status="failed") == 0  # matches nothing
+    assert JobListVersion.current() == before + 1
     assert sorted(Job.objects.values_list("status", flat=True)) == ["started", "started"]
 
 
