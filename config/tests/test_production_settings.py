@@ -101,3 +101,11 @@ def test_throttles_and_answers_are_kept_in_redis_when_it_is_configured(productio
     assert json.loads(shared.stdout) == ["core.cache_backends.TolerantRedisCache"] * 2
     local = run_python("-c", command, env={**production_env, "REDIS_URL": ""})
     assert json.loads(local.stdout) == ["django.core.cache.backends.locmem.LocMemCache"] * 2
+
+
+def test_the_wsgi_application_loads_every_view_before_its_first_request(production_env):
+    # gunicorn's preload_app forks the workers from this process: what it loaded, no first request waits for.
+    script = "import sys, config.wsgi; print(' '.join(sorted(m for m in sys.modules if m.endswith('.views'))))"
+    result = run_python("-c", script, env=production_env)
+    assert result.returncode == 0, result.stderr
+    assert {"analysis.api.views", "missions.api.views", "pages.views"} <= set(result.stdout.split())
