@@ -296,8 +296,7 @@ def main() -> None:
     from analysis.models import Job
 
     Job.objects.all().delete()
-    port = free_port()
-    server, base = production_serve(env, port), f"http://127.0.0.1:{port}"
+    server, base = production_serve(env, free_port())
     worker = subprocess.Popen(
         [sys.executable, "manage.py", "rqworker", "analysis", "default", "--worker-ttl", "60"],
         cwd=ROOT,

@@ -120,15 +120,14 @@ def production_env(database_url: str, redis_url: str) -> dict[str, str]:
     }
 
 
-def production_serve(env: dict[str, str], port: int, app: str | None = None) -> subprocess.Popen:
+def production_serve(env: dict[str, str], port: int, app: str | None = None) -> tuple[subprocess.Popen, str]:
     """gunicorn with the production configuration (docker/gunicorn.conf.py) on ``port``, its log written away as a
-    container's is; ``app`` in place of the project's when given. Returns once it answers."""
+    container's is; ``app`` in place of the project's when given. Returns it and its address once it answers."""
     command = [sys.executable, "-m", "gunicorn", "--config", str(GUNICORN_CONFIG), *([app] if app else [])]
     server = subprocess.Popen(
         command, cwd=ROOT, env={**env, "PORT": str(port)}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
-    server_ready(server, f"http://127.0.0.1:{port}", "/help")
-    return server
+    return server, server_ready(server, f"http://127.0.0.1:{port}", "/help")
 
 
 def server_ready(server: subprocess.Popen, address: str, path: str) -> str:

@@ -63,8 +63,7 @@ def jobs_fill(url: str, count: int) -> None:
 
 def measure(env: dict[str, str], port: int, paths: list[str], duration: int, app: str | None = None) -> dict:
     """Requests/s and latencies of each path, on a freshly started and warmed server."""
-    server = production_serve(env, port, app)
-    address = f"http://127.0.0.1:{port}"
+    server, address = production_serve(env, port, app)
     try:
         for path in paths:
             subprocess.run(["wrk", "-t2", "-c16", "-d1s", address + path], capture_output=True, check=True)

@@ -156,14 +156,8 @@ class FrontCache:
         """Keep an answer that its view marked reusable, if it is a plain 200 of data that sets no cookie."""
         reusable = environ.get(REUSABLE)
         body = getattr(response, "content", None)
-        names = {name.lower(): value for name, value in headers}
-        if (
-            reusable is None
-            or body is None
-            or not status.startswith("200 ")
-            or "set-cookie" in names
-            or not names.get("content-type", "").startswith(STORED_TYPES)
-        ):
+        # A page or a file (no mark, no content) is known as such without its headers being read.
+        if reusable is None or body is None or not _plain_data(status, headers):
             self._keep(key, None)
             return
         answer = Answer(*reusable, status=status, headers=tuple(headers), body=body)
@@ -184,6 +178,14 @@ class FrontCache:
             while self.kept_bytes > KEPT_BYTES or len(self.kept) > KEPT_ENTRIES:
                 _, (dropped, _) = self.kept.popitem(last=False)
                 self.kept_bytes -= _size(dropped)
+
+
+def _plain_data(status: str, headers: list) -> bool:
+    """Whether an answer is a 200 of data (JSON or text) that sets no cookie."""
+    if not status.startswith("200 "):
+        return False
+    names = {name.lower(): value for name, value in headers}
+    return "set-cookie" not in names and names.get("content-type", "").startswith(STORED_TYPES)
 
 
 def _size(answer: Answer | None) -> int:
